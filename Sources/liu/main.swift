@@ -1,1 +1,4 @@
-print("liu")
+import Foundation
+import Liu
+
+exit(LiuTool.main(Array(CommandLine.arguments.dropFirst())))

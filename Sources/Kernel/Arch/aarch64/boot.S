@@ -1,0 +1,100 @@
+/* aarch64 entry for QEMU virt. Cold boot: QEMU starts the ELF at EL1 (or EL2) with the DTB
+   at the RAM base; soft reset: the hotswap stub enters with X0 = magic, X1 -> soft-reset
+   block, MMU and caches off. kernel_main(x0, x1) decides which. */
+    .section .text.boot, "ax"
+    .globl _start
+_start:
+    mrs x9, cntvct_el0              /* first timestamp of the boot timeline */
+    mov x20, x0
+    mov x21, x1
+    msr daifset, #0xf
+    mrs x10, CurrentEL
+    lsr x10, x10, #2
+    cmp x10, #2
+    b.ne 1f
+    /* EL2 -> EL1: AArch64 at EL1, timers usable from EL1, no virtual offset. */
+    mov x10, #(1 << 31)
+    msr hcr_el2, x10
+    mov x10, #3
+    msr cnthctl_el2, x10
+    msr cntvoff_el2, xzr
+    mov x10, #0x3c5                 /* EL1h, interrupts masked */
+    msr spsr_el2, x10
+    adr x10, 1f
+    msr elr_el2, x10
+    eret
+1:  ldr x10, =boot_entry_counter
+    str x9, [x10]
+    ldr x10, =boot_stack_top
+    mov sp, x10
+    mov x10, #(3 << 20)             /* CPACR_EL1.FPEN: Swift uses FP/SIMD registers */
+    msr cpacr_el1, x10
+    isb
+    ldr x10, =aarch64_exception_vectors
+    msr vbar_el1, x10
+    /* Zero .bss: a soft reset reuses memory that is not clean. */
+    ldr x10, =__bss_start
+    ldr x11, =__bss_end
+2:  cmp x10, x11
+    b.hs 3f
+    str xzr, [x10], #8
+    b 2b
+3:  bl aarch64_enable_mmu
+    mov x0, x20
+    mov x1, x21
+    bl kernel_main
+4:  wfi
+    b 4b
+
+/* Identity map with 1 GiB blocks: below 1 GiB device memory (UART, GIC, virtio-mmio),
+   1-256 GiB normal write-back memory (RAM), above that device memory again. */
+aarch64_enable_mmu:
+    ldr x10, =level1_table
+    mov x11, #0
+5:  lsl x12, x11, #30
+    cmp x11, #1
+    b.lo 6f
+    cmp x11, #256
+    b.hs 6f
+    mov x13, #0x705                 /* block, AttrIndx 1 (normal), inner shareable, AF */
+    b 7f
+6:  mov x13, #0x401                 /* block, AttrIndx 0 (device-nGnRnE), AF */
+7:  orr x12, x12, x13
+    str x12, [x10, x11, lsl #3]
+    add x11, x11, #1
+    cmp x11, #512
+    b.ne 5b
+    ldr x10, =0xFF00                /* MAIR: attr0 device-nGnRnE, attr1 normal WB */
+    msr mair_el1, x10
+    ldr x10, =((25) | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (2 << 32))
+    msr tcr_el1, x10
+    ldr x10, =level1_table
+    msr ttbr0_el1, x10
+    tlbi vmalle1
+    dsb ish
+    isb
+    mrs x10, sctlr_el1
+    orr x10, x10, #(1 << 0)         /* M: MMU */
+    orr x10, x10, #(1 << 2)         /* C: data cache */
+    orr x10, x10, #(1 << 12)        /* I: instruction cache */
+    bic x10, x10, #(1 << 1)         /* A: allow unaligned access */
+    msr sctlr_el1, x10
+    isb
+    ret
+
+    .data
+    .p2align 3
+    .globl boot_entry_counter
+boot_entry_counter:
+    .quad 0
+
+    .bss
+    .p2align 12
+level1_table:
+    .skip 4096
+
+    .section .stack, "aw", @nobits
+    .p2align 12
+    .skip 65536
+    .globl boot_stack_top
+boot_stack_top:

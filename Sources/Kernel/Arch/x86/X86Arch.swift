@@ -1,0 +1,86 @@
+import KernelCore
+
+/// The platform interface the portable kernel code uses, for i686 and x86_64 (QEMU pc and
+/// microvm). Word-size differences live in `TargetArch` (Arch/i686, Arch/x86_64).
+enum Arch {
+    static var name: StaticString { TargetArch.name }
+    static var bootEntryCounter: UInt64 {
+        UnsafePointer<UInt64>(bitPattern: symbolAddress(0))!.pointee
+    }
+    static var imageStart: UInt { symbolAddress(1) }
+    static var imageEnd: UInt { symbolAddress(2) }
+
+    static func counter() -> UInt64 { rdtsc() }
+    static func relax() { pause() }
+
+    static func initializeConsole() { Serial16550.initialize() }
+    static func consoleWrite(_ byte: UInt8) { Serial16550.write(byte) }
+
+    static func readBootInfo(magic: UInt, info: UInt) -> BootInfo {
+        X86BootInfo.read(magic: UInt32(truncatingIfNeeded: magic), address: info)
+    }
+
+    static func installTraps() {
+        LegacyPIC.remapAndMask()
+        TargetArch.installTraps()
+    }
+
+    /// Measures the TSC and the local APIC timer against 10 ms of the PIT.
+    static func calibrate() -> TimerCalibration {
+        LocalAPIC.enable()
+        LocalAPIC.startCalibrationCount()
+        let window: UInt64 = 10
+        guard let measured = IntervalTimer.measure(milliseconds: window, { (rdtsc(), LocalAPIC.currentCount) }) else {
+            panic("timer calibration: the PIT does not count")
+        }
+        return TimerCalibration(counterHz: measured.counter * 1000 / window,
+                                timerHz: UInt64(measured.apic) * 1000 / window)
+    }
+
+    static func startPeriodicTimer(hertz: UInt64, calibration: TimerCalibration) {
+        LocalAPIC.enable()
+        LocalAPIC.startPeriodicTimer(countsPerTick: UInt32(truncatingIfNeeded: calibration.timerHz / hertz))
+    }
+
+    static func enableInterrupts() { interruptsEnable() }
+    static func disableInterrupts() { interruptsDisable() }
+    /// Sleeps until the next interrupt (STI takes effect after HLT starts: no lost wake-up).
+    static func waitForInterrupt() { interruptsEnable(); halt() }
+
+    /// Powers off through QEMU's isa-debug-exit device (port 0xF4), which makes QEMU exit
+    /// with (value << 1) | 1. The value is status + 1 so that QEMU's own failure (1) is
+    /// never mistaken for success: exit code = 2 * status + 3.
+    static func exit(_ status: ExitStatus) -> Never {
+        disableInterrupts()
+        outl(0xF4, UInt32(status.rawValue) + 1)
+        Console.write("exit: no isa-debug-exit device; halting\n")
+        while true { halt() }
+    }
+
+    /// Reset without any chipset help: a triple fault.
+    static func hardReset() -> Never {
+        tripleFault()
+        while true { halt() }
+    }
+
+    static func hardwareRandom() -> UInt64? {
+        guard cpuid(1).ecx & (1 << 30) != 0 else { return nil }
+        var value: UInt64 = 0
+        return rdrand64(&value) != 0 ? value : nil
+    }
+
+    static func causeFault(_ kind: TestFault) -> Never {
+        switch kind {
+        case .invalidInstruction: causeFaultInstruction(0)
+        case .divideByZero: causeFaultInstruction(1)
+        case .invalidMemoryAccess: causeFaultInstruction(2)
+        }
+        panic("the test fault did not fault")
+    }
+}
+
+/// Frequencies measured on a cold boot and carried over a soft reset.
+struct TimerCalibration {
+    var counterHz: UInt64
+    var timerHz: UInt64
+}

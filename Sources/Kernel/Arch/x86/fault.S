@@ -1,0 +1,30 @@
+/* liu_cause_fault(kind): 0 invalid opcode, 1 divide error, 2 invalid memory access
+   (non-canonical address on x86_64, general protection via a null segment on i686). */
+    .text
+    .globl liu_cause_fault
+liu_cause_fault:
+#if defined(__x86_64__)
+    mov %edi, %eax
+#else
+    mov 4(%esp), %eax
+#endif
+    cmp $1, %eax
+    je 1f
+    cmp $2, %eax
+    je 2f
+    ud2
+1:  xor %ecx, %ecx
+    xor %edx, %edx
+    div %ecx
+    ret
+2:
+#if defined(__x86_64__)
+    movabs $0x8000000000000000, %rax
+    mov (%rax), %rax
+#else
+    xor %eax, %eax
+    mov %ax, %es
+    mov %es:0, %eax
+#endif
+    ret
+    .section .note.GNU-stack,"",@progbits

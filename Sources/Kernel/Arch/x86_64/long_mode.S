@@ -1,0 +1,46 @@
+/* x86_64: from the shared 32-bit entry (ESI = magic, EDI = info, stack set) into long
+   mode with the first 4 GiB identity-mapped (x86/paging.S). */
+    .section .text.boot, "ax"
+    .code32
+    .globl x86_64_enter_long_mode
+x86_64_enter_long_mode:
+    mov $3, %eax                    /* PDPT entries: present, writable */
+    call x86_build_identity_map
+    mov $x86_pdpt, %eax
+    or $3, %eax
+    mov %eax, pml4
+    mov $pml4, %eax
+    mov %eax, %cr3
+    mov $0xC0000080, %ecx           /* EFER.LME */
+    rdmsr
+    or $0x100, %eax
+    wrmsr
+    mov %cr0, %eax
+    or $0x80000000, %eax            /* paging on: long mode active */
+    mov %eax, %cr0
+    ljmp $0x18, $long_mode
+
+    .code64
+long_mode:
+    mov $0x10, %ax
+    mov %ax, %ds
+    mov %ax, %es
+    mov %ax, %ss
+    mov %ax, %fs
+    mov %ax, %gs
+    lgdt gdt_pointer                /* reload with the 64-bit base */
+    mov $boot_stack_top, %rsp
+    xor %ebp, %ebp
+    mov %esi, %eax
+    mov %edi, %esi                  /* kernel_main(magic, info) */
+    mov %eax, %edi
+    call kernel_main
+4:  cli
+    hlt
+    jmp 4b
+
+    .bss
+    .p2align 12
+pml4:
+    .skip 4096
+    .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,136 @@
+/* x86_64 traps: 256 stubs of 16 bytes each, a common path that saves every general and
+   SSE register and calls x86_trap(frame), and the TSS/IDT set-up. Every vector runs on an
+   IST stack: Swift code may keep live data in the red zone below RSP, which an interrupt
+   taken on the same stack would overwrite. */
+    .text
+    .code64
+    .p2align 4
+trap_stubs:
+    .set vector, 0
+    .rept 256
+    .p2align 4
+    .if !(vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 || vector == 29 || vector == 30)
+    pushq $0                        /* uniform frame: a dummy error code */
+    .endif
+    pushq $vector
+    jmp trap_common
+    .set vector, vector + 1
+    .endr
+
+trap_common:
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rsp, %rbx
+    sub $512, %rsp
+    and $-16, %rsp
+    fxsave64 (%rsp)
+    mov %rbx, %rdi
+    cld
+    call x86_trap
+    fxrstor64 (%rsp)
+    mov %rbx, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+    add $16, %rsp                   /* vector and error code */
+    iretq
+
+/* Installs the TSS (IST1: every vector; IST2: NMI, double fault, machine check) and the IDT. */
+    .globl x86_64_install_traps
+x86_64_install_traps:
+    lea tss(%rip), %rax
+    lea ist1_top(%rip), %rcx
+    mov %rcx, 36(%rax)
+    lea ist2_top(%rip), %rcx
+    mov %rcx, 44(%rax)
+    movw $104, 102(%rax)            /* no I/O permission bitmap */
+    /* 16-byte TSS descriptor at GDT offset 0x20. */
+    lea x86_gdt(%rip), %rdx
+    movw $103, 0x20(%rdx)
+    mov %eax, %ecx
+    movw %cx, 0x22(%rdx)
+    shr $16, %ecx
+    movb %cl, 0x24(%rdx)
+    movb $0x89, 0x25(%rdx)
+    movb $0, 0x26(%rdx)
+    movb %ch, 0x27(%rdx)
+    mov %rax, %rcx
+    shr $32, %rcx
+    movl %ecx, 0x28(%rdx)
+    movl $0, 0x2c(%rdx)
+    mov $0x20, %ax
+    ltr %ax
+
+    lea idt(%rip), %rdi
+    lea trap_stubs(%rip), %rsi
+    xor %ecx, %ecx
+1:  mov %rsi, %rax
+    movw %ax, 0(%rdi)
+    movw $0x18, 2(%rdi)
+    movb $1, 4(%rdi)                /* IST1 */
+    cmp $2, %ecx
+    je 2f
+    cmp $8, %ecx
+    je 2f
+    cmp $18, %ecx
+    jne 3f
+2:  movb $2, 4(%rdi)                /* IST2 */
+3:  movb $0x8E, 5(%rdi)             /* present interrupt gate, DPL 0 */
+    shr $16, %rax
+    movw %ax, 6(%rdi)
+    shr $16, %rax
+    movl %eax, 8(%rdi)
+    movl $0, 12(%rdi)
+    add $16, %rdi
+    add $16, %rsi
+    inc %ecx
+    cmp $256, %ecx
+    jne 1b
+    lidt idt_pointer(%rip)
+    ret
+
+    .data
+    .p2align 3
+idt_pointer:
+    .word 256 * 16 - 1
+    .quad idt
+
+    .bss
+    .p2align 12
+idt:
+    .skip 256 * 16
+tss:
+    .skip 104
+    .p2align 4
+ist1:
+    .skip 32768
+ist1_top:
+ist2:
+    .skip 16384
+ist2_top:
+    .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,34 @@
+/// The portable boot sequence. Every stage is recorded in the boot timeline; calibration
+/// is a stage of its own because a soft reset will skip it.
+@_cdecl("kernel_main")
+func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
+    Arch.initializeConsole()
+    BootTimeline.record("console")
+
+    let boot = Arch.readBootInfo(magic: magic, info: info)
+    BootTimeline.record("boot info + memory map")
+
+    Memory.setUp(usableEnd: boot.usableEnd)
+    BootTimeline.record("heap")
+
+    Arch.installTraps()
+    BootTimeline.record("exception handlers")
+
+    let calibration = Arch.calibrate()
+    Clock.setFrequency(calibration.counterHz)
+    BootTimeline.record("timer calibration")
+
+    Arch.startPeriodicTimer(hertz: Kernel.tickHertz, calibration: calibration)
+    Arch.enableInterrupts()
+    BootTimeline.record("interrupts + timer")
+
+    Kernel.boot = boot
+    Kernel.calibration = calibration
+    Services.start()
+}
+
+enum Kernel {
+    static let tickHertz: UInt64 = 100
+    nonisolated(unsafe) static var boot = BootInfo()
+    nonisolated(unsafe) static var calibration = TimerCalibration(counterHz: 0, timerHz: 0)
+}

@@ -1,0 +1,56 @@
+/// What the kernel takes from its loader, copied out of loader memory early (the heap
+/// will reuse that memory).
+struct BootInfo {
+    /// End of the usable RAM range the kernel image sits in; the heap ends here.
+    var usableEnd: UInt = 0
+    /// All usable RAM the loader reported.
+    var usableBytes: UInt64 = 0
+}
+
+/// The kernel command line, copied into the image's own memory.
+enum BootArguments {
+    static let capacity = 1024
+    nonisolated(unsafe) private static var storage = InlineArray<1024, UInt8>(repeating: 0)
+    nonisolated(unsafe) private(set) static var count = 0
+
+    static func copy(from bytes: UnsafeRawBufferPointer) {
+        count = 0
+        for byte in bytes where count < capacity {
+            if byte == 0 { break }
+            storage[count] = byte
+            count += 1
+        }
+    }
+
+    static func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeBytes(of: &storage) { all in
+            body(UnsafeRawBufferPointer(rebasing: all[0..<count]))
+        }
+    }
+
+    /// The value of `key=value`, copied out (empty when absent).
+    static func value(for key: StaticString) -> ArgumentValue {
+        withBytes { bytes in ArgumentValue(KernelCommandLine(bytes).value(for: key)) }
+    }
+}
+
+/// A short command-line value held inline, compared without String (String comparison
+/// would pull Unicode tables into the image).
+struct ArgumentValue {
+    private var storage = InlineArray<64, UInt8>(repeating: 0)
+    private(set) var count = 0
+
+    init(_ bytes: UnsafeRawBufferPointer?) {
+        guard let bytes else { return }
+        for byte in bytes where count < 64 {
+            storage[count] = byte
+            count += 1
+        }
+    }
+
+    func matches(_ text: StaticString) -> Bool {
+        guard text.utf8CodeUnitCount == count else { return false }
+        for index in 0..<count where storage[index] != text.utf8Start[index] { return false }
+        return true
+    }
+}

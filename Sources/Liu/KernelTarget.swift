@@ -1,0 +1,68 @@
+/// The kernel targets `liu` builds and boots.
+public enum KernelTarget: String, CaseIterable, Sendable {
+    case i686
+    case x86_64
+    case aarch64
+
+    public var triple: String {
+        switch self {
+        case .i686: "i686-unknown-none-elf"
+        case .x86_64: "x86_64-unknown-none-elf"
+        case .aarch64: "aarch64-none-none-elf"
+        }
+    }
+
+    /// Folders under Sources/Kernel/Arch whose sources go into this target's image.
+    var archFolders: [String] {
+        switch self {
+        case .i686: ["x86", "i686"]
+        case .x86_64: ["x86", "x86_64"]
+        case .aarch64: ["aarch64"]
+        }
+    }
+
+    var linkerEmulation: String {
+        switch self {
+        case .i686: "elf_i386"
+        case .x86_64: "elf_x86_64"
+        case .aarch64: "aarch64elf"
+        }
+    }
+
+    public var qemuBinary: String {
+        switch self {
+        case .i686: "qemu-system-i386"
+        case .x86_64: "qemu-system-x86_64"
+        case .aarch64: "qemu-system-aarch64"
+        }
+    }
+
+    public var machines: [Machine] {
+        switch self {
+        case .i686, .x86_64: [.pc, .microvm]
+        case .aarch64: [.virt]
+        }
+    }
+
+    /// KVM runs only guests of the host's own architecture family.
+    public var supportsKVMOnThisHost: Bool {
+        #if arch(x86_64)
+        return self != .aarch64
+        #elseif arch(arm64)
+        return self == .aarch64
+        #else
+        return false
+        #endif
+    }
+}
+
+public enum Machine: String, CaseIterable, Sendable {
+    case pc
+    case microvm
+    case virt
+}
+
+public enum Accelerator: String, Sendable {
+    case tcg
+    case kvm
+}

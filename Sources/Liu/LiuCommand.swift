@@ -1,0 +1,99 @@
+import Foundation
+
+/// `liu`'s command line: parsed into a command, then run.
+public enum LiuCommand: Equatable {
+    case build(targets: [KernelTarget])
+    case run(RunOptions)
+    case help
+
+    public struct RunOptions: Equatable {
+        public var target: KernelTarget
+        public var machine: Machine?
+        public var accelerator: Accelerator?
+        public var image: String?
+        public var commandLine = ""
+        public var timeout: Double?
+    }
+
+    public static let usage = """
+        usage: liu build [--target i686|x86_64|aarch64|all]
+               liu run --target T [--machine pc|microvm|virt] [--kvm|--tcg] [--image PATH]
+                       [--append "KERNEL COMMAND LINE"] [--timeout SECONDS]
+        """
+
+    public static func parse(_ arguments: [String]) throws(UsageError) -> LiuCommand {
+        guard let verb = arguments.first else { return .help }
+        var options = OptionReader(Array(arguments.dropFirst()))
+        switch verb {
+        case "help", "--help", "-h":
+            return .help
+        case "build":
+            let name = try options.value(for: "--target") ?? "all"
+            try options.finish()
+            return .build(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)])
+        case "run":
+            guard let name = try options.value(for: "--target") else {
+                throw UsageError("liu run needs --target (i686, x86_64 or aarch64)")
+            }
+            var run = RunOptions(target: try target(named: name))
+            if let machine = try options.value(for: "--machine") {
+                guard let parsed = Machine(rawValue: machine), run.target.machines.contains(parsed) else {
+                    throw UsageError("machine '\(machine)' is not available for \(name); use one of: "
+                        + run.target.machines.map(\.rawValue).joined(separator: ", "))
+                }
+                run.machine = parsed
+            }
+            let kvm = options.flag("--kvm"), tcg = options.flag("--tcg")
+            if kvm && tcg { throw UsageError("--kvm and --tcg exclude each other") }
+            run.accelerator = kvm ? .kvm : (tcg ? .tcg : nil)
+            run.image = try options.value(for: "--image")
+            run.commandLine = try options.value(for: "--append") ?? ""
+            if let seconds = try options.value(for: "--timeout") {
+                guard let value = Double(seconds), value > 0 else { throw UsageError("--timeout takes a positive number of seconds") }
+                run.timeout = value
+            }
+            try options.finish()
+            return .run(run)
+        default:
+            throw UsageError("unknown command '\(verb)'")
+        }
+    }
+
+    static func target(named name: String) throws(UsageError) -> KernelTarget {
+        guard let target = KernelTarget(rawValue: name) else {
+            throw UsageError("unknown target '\(name)'; use one of: "
+                + KernelTarget.allCases.map(\.rawValue).joined(separator: ", ") + " (or all for build)")
+        }
+        return target
+    }
+}
+
+public struct UsageError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Reads `--name value` options and `--flag`s, then insists nothing is left over.
+struct OptionReader {
+    private var remaining: [String]
+
+    init(_ arguments: [String]) { remaining = arguments }
+
+    mutating func value(for name: String) throws(UsageError) -> String? {
+        guard let index = remaining.firstIndex(of: name) else { return nil }
+        guard index + 1 < remaining.count else { throw UsageError("\(name) needs a value") }
+        let value = remaining[index + 1]
+        remaining.removeSubrange(index...(index + 1))
+        return value
+    }
+
+    mutating func flag(_ name: String) -> Bool {
+        guard let index = remaining.firstIndex(of: name) else { return false }
+        remaining.remove(at: index)
+        return true
+    }
+
+    func finish() throws(UsageError) {
+        if let extra = remaining.first { throw UsageError("unexpected argument '\(extra)'") }
+    }
+}

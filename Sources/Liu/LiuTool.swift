@@ -1,0 +1,70 @@
+import Foundation
+
+/// Carries out `liu` commands; returns the process exit code.
+public enum LiuTool {
+    public static func main(_ arguments: [String]) -> Int32 {
+        do {
+            switch try LiuCommand.parse(arguments) {
+            case .help:
+                print(LiuCommand.usage)
+                return 0
+            case .build(let targets):
+                let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
+                for target in targets {
+                    let image = try builder.build(target)
+                    let size = (try? FileManager.default.attributesOfItem(atPath: image.path)[.size] as? Int) ?? 0
+                    print("\(target.rawValue): \(image.path) (\(size) bytes)")
+                }
+                return 0
+            case .run(let options):
+                return try run(options)
+            }
+        } catch let error as UsageError {
+            FileHandle.standardError.write(Data("liu: \(error)\n\(LiuCommand.usage)\n".utf8))
+            return 64
+        } catch {
+            FileHandle.standardError.write(Data("liu: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    /// Boots an image with the serial console on stdout; the guest's exit status becomes
+    /// liu's (a guest that ends without one gives 125, a timeout 124).
+    static func run(_ options: LiuCommand.RunOptions) throws -> Int32 {
+        let accelerator = try chooseAccelerator(options)
+        let image: URL
+        if let path = options.image {
+            image = URL(fileURLWithPath: path)
+            guard FileManager.default.fileExists(atPath: image.path) else { throw ToolFailure(description: "no image at \(path)") }
+        } else {
+            image = try KernelBuild(packageRoot: try KernelBuild.locatePackageRoot()).build(options.target)
+        }
+        var configuration = QEMUConfiguration(target: options.target, machine: options.machine ?? options.target.machines[0],
+                                              accelerator: accelerator, image: image)
+        configuration.commandLine = options.commandLine
+        _ = try Shell.locate(options.target.qemuBinary)
+        let result = try QEMU.run(configuration, timeout: options.timeout ?? 3600, echo: true)
+        FileHandle.standardError.write(Data("liu: guest ended: \(result.exit)\n".utf8))
+        switch result.exit {
+        case .status(let status): return Int32(status)
+        case .resetOrPowerOff: return 125
+        case .timedOut: return 124
+        case .qemuFailed(let code): return code
+        }
+    }
+
+    static func chooseAccelerator(_ options: LiuCommand.RunOptions) throws -> Accelerator {
+        switch options.accelerator {
+        case .kvm?:
+            guard options.target.supportsKVMOnThisHost else {
+                throw ToolFailure(description: "KVM cannot run \(options.target.rawValue) guests on this host; use --tcg")
+            }
+            guard QEMU.kvmUsable else { throw ToolFailure(description: "KVM is not usable here (/dev/kvm missing or not accessible); use --tcg") }
+            return .kvm
+        case .tcg?:
+            return .tcg
+        case nil:
+            return options.target.supportsKVMOnThisHost && QEMU.kvmUsable ? .kvm : .tcg
+        }
+    }
+}
