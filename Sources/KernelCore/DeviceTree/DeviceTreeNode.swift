@@ -44,8 +44,9 @@ public struct DeviceTreeNode {
 
     /// Number of (address, size) entries in `reg`, per the parent's `#address-cells`/`#size-cells`.
     public var regCount: Int {
+        guard parentCells.address <= 2, parentCells.size <= 2 else { return 0 }
         let entrySize = Int(parentCells.address + parentCells.size) * 4
-        guard entrySize > 0, parentCells.address <= 2, parentCells.size <= 2 else { return 0 }
+        guard entrySize > 0 else { return 0 }
         return (property(named: "reg")?.count ?? 0) / entrySize
     }
 

@@ -86,7 +86,7 @@ public struct Heap {
               block.size <= frontier - block.address
         else { return .notAllocated }
 
-        bytesInUse -= Int(block.size - HeapBlock.headerSize) - Int(block.slack)
+        bytesInUse -= Int(block.size - HeapBlock.headerSize - UInt(block.slack))
         allocationCount -= 1
         var start = block.address
         var end = block.end
