@@ -32,6 +32,7 @@ import Testing
             #expect(arena.heap.bytesInUse == live.reduce(0) { $0 + $1.byteCount })
             #expect(arena.heap.allocationCount == live.count)
             if step % 1000 == 0 {
+                #expect(arena.heap.checkIntegrity())
                 Self.expectNoOverlaps(live)
                 live.forEach(Self.expectIntact)
             }
@@ -42,6 +43,7 @@ import Testing
         }
         #expect(arena.heap.bytesInUse == 0)
         #expect(arena.heap.allocationCount == 0)
+        #expect(arena.heap.checkIntegrity())
         // Everything coalesced back: the whole range can be handed out as one block again.
         let whole = arena.heap.limit - arena.heap.start - 16
         #expect(arena.allocate(whole) == arena.heap.start + 16)
@@ -131,6 +133,18 @@ import Testing
         let rest = try #require(arena.allocate(40 << 10))
         #expect(rest + (40 << 10) <= newLimit)
         #expect(arena.heap.heapEnd <= newLimit)
+    }
+
+    @Test func integrityCheckSpotsCorruptedHeader() throws {
+        let arena = HeapArena(size: 1 << 16)
+        let a = try #require(arena.allocate(100))
+        let b = try #require(arena.allocate(100))
+        _ = try #require(arena.allocate(100))
+        #expect(arena.free(a) == nil)
+        #expect(arena.heap.checkIntegrity())
+        // Overrun from `b` into the header of the block after it.
+        (b + 112).storeBytes(of: 0xFFFF, as: UInt32.self)
+        #expect(!arena.heap.checkIntegrity())
     }
 
     @Test func peakTracksHighestUse() throws {

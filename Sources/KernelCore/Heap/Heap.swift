@@ -31,9 +31,10 @@ public struct Heap {
     /// Number of live allocations.
     public private(set) var allocationCount = 0
 
-    private let base: UInt
-    private var frontier: UInt
-    private var bins = FreeBins()
+    let base: UInt
+    /// End of the highest block; everything above is untouched.
+    private(set) var frontier: UInt
+    private(set) var bins = FreeBins()
 
     public init(start: UnsafeMutableRawPointer, end: UnsafeMutableRawPointer) {
         let granule = HeapBlock.granule
@@ -201,11 +202,11 @@ extension Heap {
         UInt32(size - HeapBlock.headerSize - UInt(byteCount))
     }
 
-    private func block(_ link: UInt32) -> HeapBlock {
+    func block(_ link: UInt32) -> HeapBlock {
         HeapBlock(at: base + UInt(link) * HeapBlock.granule)
     }
 
-    private func link(_ block: HeapBlock) -> UInt32 {
+    func link(_ block: HeapBlock) -> UInt32 {
         UInt32((block.address - base) / HeapBlock.granule)
     }
 
