@@ -1,0 +1,238 @@
+/// Why `Heap.deallocate` refused a pointer; the kernel turns these into a panic.
+public enum HeapError: Error, Equatable, Sendable {
+    /// The pointer is not inside the part of the heap that holds blocks.
+    case outsideHeap
+    /// The pointer is not on a 16-byte boundary, so it cannot be a payload.
+    case misaligned
+    /// No block header the heap wrote precedes the pointer.
+    case notAllocated
+    /// The block was already freed.
+    case doubleFree
+}
+
+/// Allocator for a fixed address range; the kernel's `posix_memalign`/`free` wrap it.
+///
+/// A value type that never allocates: all bookkeeping lives in the struct and in the block
+/// headers inside the range. Blocks are carved from free lists first (exact-size lists for small
+/// blocks, power-of-two lists for large ones, with splitting and coalescing of neighbours); only
+/// when nothing fits does the frontier move up. Freed blocks touching the frontier move it back
+/// down. Not thread-safe.
+public struct Heap {
+    /// First address of the managed range (rounded up to 16 bytes).
+    public let start: UnsafeMutableRawPointer
+    /// End of the managed range; `lowerLimit(to:)` moves it down.
+    public private(set) var limit: UnsafeMutableRawPointer
+    /// Highest address ever handed out: how far the heap has ever grown.
+    public private(set) var heapEnd: UnsafeMutableRawPointer
+    /// Sum of the byte counts of the live allocations.
+    public private(set) var bytesInUse = 0
+    /// Highest `bytesInUse` seen.
+    public private(set) var peakBytesInUse = 0
+    /// Number of live allocations.
+    public private(set) var allocationCount = 0
+
+    let base: UInt
+    /// End of the highest block; everything above is untouched.
+    private(set) var frontier: UInt
+    private(set) var bins = FreeBins()
+
+    public init(start: UnsafeMutableRawPointer, end: UnsafeMutableRawPointer) {
+        let granule = HeapBlock.granule
+        let first = (UInt(bitPattern: start) + granule - 1) & ~(granule - 1)
+        var last = max(UInt(bitPattern: end) & ~(granule - 1), first)
+        // Free-list links are UInt32 granule indices, which caps a heap at 64 GiB.
+        if (last - first) / granule >= UInt(HeapBlock.noLink) {
+            last = first + (UInt(HeapBlock.noLink) - 1) * granule
+        }
+        base = first
+        frontier = first
+        self.start = UnsafeMutableRawPointer(bitPattern: first)!
+        limit = UnsafeMutableRawPointer(bitPattern: last)!
+        heapEnd = self.start
+    }
+
+    /// Returns `byteCount` bytes aligned to `alignment` (a power of two), or nil when the heap
+    /// has no room or the request is invalid.
+    public mutating func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+        guard byteCount >= 0, alignment > 0, alignment & (alignment - 1) == 0,
+              let size = Self.blockSize(forByteCount: UInt(byteCount))
+        else { return nil }
+        let alignment = max(UInt(alignment), HeapBlock.granule)
+        let payload: UInt
+        if let (block, fit) = findFreeBlock(size: size, alignment: alignment) {
+            unlink(block)
+            payload = fit
+            carve(from: block.address, to: block.end, payload: payload, size: size, byteCount: byteCount)
+        } else if let fit = Self.placement(from: frontier, to: UInt(bitPattern: limit), size: size, alignment: alignment) {
+            payload = fit
+            carveFromFrontier(payload: payload, size: size, byteCount: byteCount)
+        } else {
+            return nil
+        }
+        bytesInUse += byteCount
+        peakBytesInUse = max(peakBytesInUse, bytesInUse)
+        allocationCount += 1
+        return UnsafeMutableRawPointer(bitPattern: payload)
+    }
+
+    /// Frees a pointer `allocate` returned. Returns nil on success; an error (and changes
+    /// nothing) when the pointer is not a live allocation of this heap.
+    public mutating func deallocate(_ pointer: UnsafeMutableRawPointer) -> HeapError? {
+        let payload = UInt(bitPattern: pointer)
+        guard payload >= base + HeapBlock.headerSize, payload < frontier else { return .outsideHeap }
+        guard payload % HeapBlock.granule == 0 else { return .misaligned }
+        let block = HeapBlock(payload: payload)
+        if !block.isInUse && block.hasFreeCheck { return .doubleFree }
+        guard block.isInUse, block.hasInUseCheck, block.size >= HeapBlock.minimumSize,
+              block.size <= frontier - block.address
+        else { return .notAllocated }
+
+        bytesInUse -= Int(block.size - HeapBlock.headerSize - UInt(block.slack))
+        allocationCount -= 1
+        var start = block.address
+        var end = block.end
+        block.markFree(size: block.size, previousInUse: block.isPreviousInUse)
+        if end < frontier {
+            let next = HeapBlock(at: end)
+            if !next.isInUse {
+                unlink(next)
+                end = next.end
+            }
+        }
+        if !block.isPreviousInUse {
+            let previous = HeapBlock(at: start - block.previousFreeBlockSize)
+            unlink(previous)
+            start = previous.address
+        }
+        if end == frontier {
+            frontier = start
+        } else {
+            addFreeBlock(at: start, size: end - start)
+            HeapBlock(at: end).setPreviousInUse(false)
+        }
+        return nil
+    }
+
+    /// Moves `limit` down to `newLimit` (rounded down to 16 bytes) so the memory above can be
+    /// used for something else. Refuses (returns false) if blocks lie above it or it is above the
+    /// current limit.
+    public mutating func lowerLimit(to newLimit: UnsafeMutableRawPointer) -> Bool {
+        let aligned = UInt(bitPattern: newLimit) & ~(HeapBlock.granule - 1)
+        guard aligned >= frontier, aligned <= UInt(bitPattern: limit) else { return false }
+        limit = UnsafeMutableRawPointer(bitPattern: aligned)!
+        return true
+    }
+}
+
+extension Heap {
+    /// Header plus payload rounded up to the granule, or nil on overflow.
+    private static func blockSize(forByteCount byteCount: UInt) -> UInt? {
+        let (padded, overflow) = byteCount.addingReportingOverflow(HeapBlock.headerSize + HeapBlock.granule - 1)
+        guard !overflow else { return nil }
+        return max(padded & ~(HeapBlock.granule - 1), HeapBlock.minimumSize)
+    }
+
+    /// Where the payload of a `size`-byte block aligned to `alignment` goes inside the free span
+    /// [start, end), or nil if it does not fit. A gap left in front must be able to hold a free
+    /// block of its own.
+    private static func placement(from start: UInt, to end: UInt, size: UInt, alignment: UInt) -> UInt? {
+        let mask = alignment - 1
+        let (unaligned, overflow) = start.addingReportingOverflow(HeapBlock.headerSize + mask)
+        guard !overflow else { return nil }
+        var payload = unaligned & ~mask
+        let gap = payload - HeapBlock.headerSize - start
+        if gap > 0 && gap < HeapBlock.minimumSize {
+            let (moved, overflow) = payload.addingReportingOverflow(alignment)
+            guard !overflow else { return nil }
+            payload = moved
+        }
+        guard payload <= end, size <= end - (payload - HeapBlock.headerSize) else { return nil }
+        return payload
+    }
+
+    /// The first free block, from the smallest list that may hold one, that fits the request.
+    private func findFreeBlock(size: UInt, alignment: UInt) -> (HeapBlock, UInt)? {
+        var index = FreeBins.index(forSize: size)
+        while let bin = bins.firstNonEmpty(from: index) {
+            var link = bins[bin]
+            while link != HeapBlock.noLink {
+                let block = self.block(link)
+                if let payload = Self.placement(from: block.address, to: block.end, size: size, alignment: alignment) {
+                    return (block, payload)
+                }
+                link = block.next
+            }
+            index = bin + 1
+        }
+        return nil
+    }
+
+    /// Turns the free span [start, end) into a used block at `payload`, returning the gap in
+    /// front and any rest big enough for a block to the free lists.
+    private mutating func carve(from start: UInt, to end: UInt, payload: UInt, size: UInt, byteCount: Int) {
+        let used = markGapAndUse(from: start, payload: payload)
+        let rest = end - (used.address + size)
+        if rest >= HeapBlock.minimumSize {
+            used.markInUse(size: size, slack: Self.slack(size, byteCount), previousInUse: start == used.address)
+            addFreeBlock(at: used.address + size, size: rest)
+        } else {
+            used.markInUse(size: size + rest, slack: Self.slack(size + rest, byteCount), previousInUse: start == used.address)
+            HeapBlock(at: end).setPreviousInUse(true)
+        }
+    }
+
+    private mutating func carveFromFrontier(payload: UInt, size: UInt, byteCount: Int) {
+        let used = markGapAndUse(from: frontier, payload: payload)
+        used.markInUse(size: size, slack: Self.slack(size, byteCount), previousInUse: frontier == used.address)
+        frontier = used.address + size
+        heapEnd = UnsafeMutableRawPointer(bitPattern: max(frontier, UInt(bitPattern: heapEnd)))!
+    }
+
+    /// Frees the alignment gap between `start` and the block at `payload` and returns that block.
+    /// The block before `start` is always in use: neighbouring free blocks are always merged.
+    private mutating func markGapAndUse(from start: UInt, payload: UInt) -> HeapBlock {
+        let used = HeapBlock(payload: payload)
+        if used.address > start {
+            addFreeBlock(at: start, size: used.address - start)
+        }
+        return used
+    }
+
+    private static func slack(_ size: UInt, _ byteCount: Int) -> UInt32 {
+        UInt32(size - HeapBlock.headerSize - UInt(byteCount))
+    }
+
+    func block(_ link: UInt32) -> HeapBlock {
+        HeapBlock(at: base + UInt(link) * HeapBlock.granule)
+    }
+
+    func link(_ block: HeapBlock) -> UInt32 {
+        UInt32((block.address - base) / HeapBlock.granule)
+    }
+
+    private mutating func addFreeBlock(at address: UInt, size: UInt) {
+        let block = HeapBlock(at: address)
+        block.markFree(size: size, previousInUse: true)
+        let index = FreeBins.index(forSize: size)
+        let head = bins[index]
+        block.next = head
+        block.previous = HeapBlock.noLink
+        if head != HeapBlock.noLink {
+            self.block(head).previous = link(block)
+        }
+        bins[index] = link(block)
+    }
+
+    private mutating func unlink(_ block: HeapBlock) {
+        let next = block.next
+        let previous = block.previous
+        if next != HeapBlock.noLink {
+            self.block(next).previous = previous
+        }
+        if previous != HeapBlock.noLink {
+            self.block(previous).next = next
+        } else {
+            bins[FreeBins.index(forSize: block.size)] = next
+        }
+    }
+}
