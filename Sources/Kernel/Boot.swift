@@ -8,7 +8,7 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     let boot = Arch.readBootInfo(magic: magic, info: info)
     BootTimeline.record("boot info + memory map")
 
-    Memory.setUp(usableEnd: boot.usableEnd)
+    Memory.setUp(usableStart: boot.usableStart, usableEnd: boot.usableEnd)
     BootTimeline.record("heap")
 
     Arch.installTraps()

@@ -1,10 +1,32 @@
+import KernelCore
+
 /// What the kernel takes from its loader, copied out of loader memory early (the heap
 /// will reuse that memory).
 struct BootInfo {
-    /// End of the usable RAM range the kernel image sits in; the heap ends here.
+    /// The usable RAM range above the kernel image: the heap and, at its top, the
+    /// live-update storage area live here.
+    var usableStart: UInt = 0
     var usableEnd: UInt = 0
     /// All usable RAM the loader reported.
     var usableBytes: UInt64 = 0
+
+    init() {}
+
+    /// Takes the largest usable range above the image (below 4 GiB: what the kernel maps)
+    /// and copies the command line.
+    init(memoryMap: some MemoryMap, commandLine: UnsafeRawBufferPointer?) {
+        guard let range = memoryMap.largestUsableRange(above: UInt64(Arch.imageEnd), below: 1 << 32) else {
+            panic("boot info: no usable memory above the kernel image")
+        }
+        usableStart = UInt(range.start)
+        usableEnd = UInt(truncatingIfNeeded: min(range.end, UInt64(UInt.max) & ~4095))
+        var total: UInt64 = 0
+        memoryMap.forEachMemoryRegion { region in
+            if region.kind == .usable { total += region.length }
+        }
+        usableBytes = total
+        if let commandLine { BootArguments.copy(from: commandLine) }
+    }
 }
 
 /// The kernel command line, copied into the image's own memory.

@@ -7,9 +7,9 @@ enum Memory {
     /// Highest usable physical address + 1 of the RAM range the kernel lives in.
     nonisolated(unsafe) private(set) static var ramEnd: UInt = 0
 
-    static func setUp(usableEnd: UInt) {
+    static func setUp(usableStart: UInt, usableEnd: UInt) {
         ramEnd = usableEnd
-        let start = (Arch.imageEnd + 4095) & ~4095
+        let start = max(usableStart, (Arch.imageEnd + 4095) & ~4095)
         guard start < usableEnd,
               let base = UnsafeMutableRawPointer(bitPattern: start),
               let end = UnsafeMutableRawPointer(bitPattern: usableEnd) else {

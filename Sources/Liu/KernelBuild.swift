@@ -69,6 +69,7 @@ public struct KernelBuild: Sendable {
                 "-module-name", module,
                 "-emit-module", "-emit-module-path", output.appendingPathComponent("\(module).swiftmodule").path,
                 "-I", output.path,
+            ] + target.codeGenerationFlags + [
                 "-c", "-o", object.path,
             ] + sources.map(\.path))
         }

@@ -21,6 +21,16 @@ public enum KernelTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// x86 kernels use general registers only: no SSE state to save in interrupt handlers
+    /// or across a soft reset, and the KVM instruction emulator here (kvm-pvm batch emulation
+    /// after I/O exits) cannot execute SSE instructions.
+    var codeGenerationFlags: [String] {
+        switch self {
+        case .i686, .x86_64: ["-Xcc", "-mno-sse", "-Xcc", "-mno-sse2", "-Xcc", "-mno-mmx"]
+        case .aarch64: []
+        }
+    }
+
     var linkerEmulation: String {
         switch self {
         case .i686: "elf_i386"

@@ -1,6 +1,7 @@
-/* i686 traps: 256 stubs of 16 bytes each and a common path that saves every general and
-   SSE register and calls x86_trap(frame). Handlers run on the interrupted stack (ring 0,
-   no red zone on i686). */
+/* i686 traps: 256 stubs of 16 bytes each and a common path that saves every general
+   register and calls x86_trap(frame). Handlers run on the interrupted stack (ring 0, no
+   red zone on i686). Swift code is compiled without SSE, so vector registers stay as
+   they are. */
     .text
     .code32
     .p2align 4
@@ -19,15 +20,11 @@ trap_stubs:
 trap_common:
     pusha
     mov %esp, %ebx
-    sub $512, %esp
     and $-16, %esp
-    fxsave (%esp)
     sub $12, %esp
     push %ebx
     cld
     call x86_trap
-    add $16, %esp
-    fxrstor (%esp)
     mov %ebx, %esp
     popa
     add $8, %esp                    /* vector and error code */

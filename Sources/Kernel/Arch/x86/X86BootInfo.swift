@@ -1,17 +1,29 @@
-/// Boot information from a Multiboot or PVH loader. TEMPORARY bring-up reader.
+import KernelCore
+
+/// Boot information from a Multiboot loader (i686) or a PVH loader (x86_64, or i686 started
+/// through its PVH note). The low 4 GiB are identity-mapped, so physical = virtual; loaders
+/// put these structures in the first pages (QEMU's PVH memory map sits below 4 KiB).
 enum X86BootInfo {
     static func read(magic: UInt32, address: UInt) -> BootInfo {
-        var info = BootInfo()
-        if magic == 0x2BADB002, let mbi = UnsafeRawPointer(bitPattern: address) {
-            let upperKiB = mbi.load(fromByteOffset: 8, as: UInt32.self)
-            info.usableEnd = 0x100000 + UInt(upperKiB) * 1024
-            info.usableBytes = UInt64(upperKiB) * 1024
-            if mbi.load(as: UInt32.self) & 4 != 0, let cmd = UnsafePointer<UInt8>(bitPattern: UInt(mbi.load(fromByteOffset: 16, as: UInt32.self))) {
-                var n = 0
-                while cmd[n] != 0 && n < 1024 { n += 1 }
-                BootArguments.copy(from: UnsafeRawBufferPointer(start: cmd, count: n))
-            }
+        guard let memory = PhysicalMemory.identity(physicalStart: 8, size: (1 << 32) - 8) else {
+            panic("boot info: no physical memory window")
         }
-        return info
+        // PVH first: its structure carries its own magic, while some PVH loaders (qboot on
+        // microvm) also leave the Multiboot magic in EAX.
+        do throws(BootInfoError) {
+            if let info = try? PVHStartInfo(address: UInt64(address), memory: memory) {
+                return BootInfo(memoryMap: info, commandLine: info.commandLine)
+            }
+            guard magic == MultibootInfo.bootloaderMagic else { throw .badMagic(magic) }
+            let info = try MultibootInfo(address: UInt64(address), memory: memory)
+            return BootInfo(memoryMap: info, commandLine: info.commandLine)
+        } catch {
+            Console.write("boot info: magic ")
+            Console.writeHex(UInt64(magic), digits: 8)
+            Console.write(", structure at ")
+            Console.writeHex(UInt64(address), digits: 8)
+            Console.newline()
+            panic("boot info: neither a valid Multiboot nor a valid PVH structure")
+        }
     }
 }

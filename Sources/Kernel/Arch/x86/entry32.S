@@ -32,7 +32,8 @@ _start:
     mov %ax, %ss
     mov $boot_stack_top, %esp
 
-    /* Swift code uses SSE registers: CR0.EM off, CR0.MP on, CR4.OSFXSR and OSXMMEXCPT on. */
+    /* SSE on for assembly routines (hardware CRC32C): CR0.EM off, CR0.MP on, CR4.OSFXSR
+       and OSXMMEXCPT on. Swift code itself is compiled without SSE. */
     mov %cr0, %eax
     and $~0x4, %eax
     or $0x2, %eax
@@ -51,7 +52,6 @@ _start:
     pop %edi
 
 #if defined(__i386__)
-    call i686_enable_paging
     xor %ebp, %ebp
     push %edi
     push %esi

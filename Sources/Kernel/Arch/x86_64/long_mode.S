@@ -1,15 +1,11 @@
 /* x86_64: from the shared 32-bit entry (ESI = magic, EDI = info, stack set) into long
-   mode with the first 4 GiB identity-mapped (x86/paging.S). */
+   mode with the first 4 GiB identity-mapped (paging.S). */
     .section .text.boot, "ax"
     .code32
     .globl x86_64_enter_long_mode
 x86_64_enter_long_mode:
-    mov $3, %eax                    /* PDPT entries: present, writable */
     call x86_build_identity_map
-    mov $x86_pdpt, %eax
-    or $3, %eax
-    mov %eax, pml4
-    mov $pml4, %eax
+    mov $x86_pml4, %eax
     mov %eax, %cr3
     mov $0xC0000080, %ecx           /* EFER.LME */
     rdmsr
@@ -39,8 +35,4 @@ long_mode:
     hlt
     jmp 4b
 
-    .bss
-    .p2align 12
-pml4:
-    .skip 4096
     .section .note.GNU-stack,"",@progbits

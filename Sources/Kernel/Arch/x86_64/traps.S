@@ -1,5 +1,7 @@
-/* x86_64 traps: 256 stubs of 16 bytes each, a common path that saves every general and
-   SSE register and calls x86_trap(frame), and the TSS/IDT set-up. Every vector runs on an
+/* x86_64 traps: 256 stubs of 16 bytes each, a common path that saves every general
+   register and calls x86_trap(frame), and the TSS/IDT set-up. The kernel's Swift code is
+   compiled without SSE (see KernelBuild), so handlers leave vector registers alone and
+   need not save them. Every vector runs on an
    IST stack: Swift code may keep live data in the red zone below RSP, which an interrupt
    taken on the same stack would overwrite. */
     .text
@@ -33,14 +35,11 @@ trap_common:
     push %r13
     push %r14
     push %r15
+    mov %rsp, %rdi
     mov %rsp, %rbx
-    sub $512, %rsp
     and $-16, %rsp
-    fxsave64 (%rsp)
-    mov %rbx, %rdi
     cld
     call x86_trap
-    fxrstor64 (%rsp)
     mov %rbx, %rsp
     pop %r15
     pop %r14
