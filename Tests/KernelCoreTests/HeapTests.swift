@@ -92,6 +92,20 @@ import Testing
         #expect(arena.allocate(64 << 10) == big)
     }
 
+    @Test(arguments: [32, 256, 4096, 65_536, 1 << 20])
+    func largeAlignments(alignment: Int) throws {
+        let arena = HeapArena(size: 4 << 20)
+        let first = try #require(arena.allocate(40))
+        let aligned = try #require(arena.allocate(100, alignment: alignment))
+        #expect(Int(bitPattern: aligned) % alignment == 0)
+        // The gap in front of the aligned block is a free block that small requests reuse.
+        let small = try #require(arena.allocate(40))
+        #expect(small > first && small < aligned || alignment <= 32)
+        #expect(arena.heap.checkIntegrity())
+        #expect(arena.free(aligned) == nil)
+        #expect(arena.heap.checkIntegrity())
+    }
+
     @Test func outOfMemoryReturnsNilAndRecovers() throws {
         let arena = HeapArena(size: 4096)
         var pointers: [UnsafeMutableRawPointer] = []

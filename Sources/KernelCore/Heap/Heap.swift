@@ -86,7 +86,8 @@ public struct Heap {
     }
 
     /// Frees a pointer `allocate` returned. Returns nil on success; an error (and changes
-    /// nothing) when the pointer is not a live allocation of this heap.
+    /// nothing) when the pointer is not a live allocation of this heap. A second free of a block
+    /// that has since merged into the untouched top of the heap reports `.outsideHeap`.
     public mutating func deallocate(_ pointer: UnsafeMutableRawPointer) -> HeapError? {
         let payload = UInt(bitPattern: pointer)
         guard payload >= base + HeapBlock.headerSize, payload < frontier else { return .outsideHeap }
