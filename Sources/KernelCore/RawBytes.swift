@@ -42,12 +42,6 @@ extension UnsafeRawBufferPointer {
         }
     }
 
-    func hasPrefix(_ string: StaticString) -> Bool {
-        string.withUTF8Buffer { utf8 in
-            utf8.count <= count && zip(utf8, self).allSatisfy { $0 == $1 }
-        }
-    }
-
     private func load<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) -> T? {
         guard let bytes = slice(at: offset, length: MemoryLayout<T>.size) else { return nil }
         return bytes.loadUnaligned(as: type)

@@ -92,13 +92,28 @@ import Testing
         #expect(arena.allocate(64 << 10) == big)
     }
 
+    @Test(arguments: [32, 256, 4096, 65_536, 1 << 20])
+    func largeAlignments(alignment: Int) throws {
+        let arena = HeapArena(size: 4 << 20)
+        let first = try #require(arena.allocate(40))
+        let aligned = try #require(arena.allocate(100, alignment: alignment))
+        #expect(Int(bitPattern: aligned) % alignment == 0)
+        // The gap in front of the aligned block is a free block that small requests reuse.
+        let small = try #require(arena.allocate(40))
+        #expect(small > first && small < aligned || alignment <= 32)
+        #expect(arena.heap.checkIntegrity())
+        #expect(arena.free(aligned) == nil)
+        #expect(arena.heap.checkIntegrity())
+    }
+
     @Test func outOfMemoryReturnsNilAndRecovers() throws {
         let arena = HeapArena(size: 4096)
         var pointers: [UnsafeMutableRawPointer] = []
         while let pointer = arena.allocate(100) {
             pointers.append(pointer)
         }
-        #expect(pointers.count == 4096 / 128)
+        #expect(pointers.count == (arena.heap.limit - arena.heap.start) / 128)
+        #expect(pointers.count > 10)
         #expect(arena.allocate(1, alignment: 1) == nil)
         #expect(arena.allocate(Int.max) == nil)
         #expect(arena.free(pointers[3]) == nil)
@@ -112,6 +127,14 @@ import Testing
         #expect(arena.allocate(8, alignment: 24) == nil)
         #expect(arena.allocate(8, alignment: 1 << 20) == nil)
         #expect(arena.heap.allocationCount == 0)
+    }
+
+    @Test func tooSmallRangeHandsOutNothing() {
+        let arena = HeapArena(size: 256)
+        #expect(arena.heap.limit == arena.heap.start)
+        #expect(arena.allocate(0) == nil)
+        #expect(arena.free(arena.buffer + 16) == .outsideHeap)
+        #expect(arena.heap.checkIntegrity())
     }
 
     @Test func zeroByteAllocationsAreDistinct() throws {

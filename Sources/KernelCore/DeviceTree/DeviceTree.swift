@@ -68,10 +68,16 @@ public struct DeviceTree: MemoryMap {
 
     /// The node at an absolute path such as "/chosen" or "/pl011@9000000".
     public func node(atPath path: StaticString) -> DeviceTreeNode? {
-        path.withUTF8Buffer { path in
+        path.withUTF8Buffer { utf8 in
+            let path = UnsafeRawBufferPointer(utf8)
             var node: DeviceTreeNode? = root
-            for component in path.split(separator: UInt8(ascii: "/")) {
-                node = node?.child(named: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: component)))
+            var start = 0
+            while start < path.count, let current = node {
+                let end = path[start...].firstIndex(of: UInt8(ascii: "/")) ?? path.count
+                if end > start {
+                    node = current.child(named: UnsafeRawBufferPointer(rebasing: path[start..<end]))
+                }
+                start = end + 1
             }
             return node
         }

@@ -1,15 +1,36 @@
-/// Heads of the segregated free lists plus a bitmap of the non-empty ones.
+/// Heads of the segregated free lists plus a bitmap of the non-empty ones, kept in managed
+/// memory at the start of the heap (a 2 KiB value inside the `Heap` struct would be copied on
+/// every access).
 ///
 /// Blocks up to `largestExactSize` have one list per size (16-byte steps), so a small request
-/// pops its list in O(1). Larger blocks share one list per power of two.
+/// pops its list in O(1). Larger blocks have eight lists per power of two (as in TLSF), so a
+/// list's blocks differ in size by less than an eighth.
 struct FreeBins {
     static let largestExactSize: UInt = 4096
-    static let count = 288
     private static let exactCount = Int(largestExactSize / HeapBlock.granule) - 1
-    private static let wordCount = (count + 63) / 64
+    private static let subdivisionBits = 3
+    private static let subdivisions = 1 << subdivisionBits
+    private static let smallestLargeLog2 = 12
+    /// Exact lists plus 33 powers of two (4 KiB up to 32 TiB) of `subdivisions` lists.
+    static let count = exactCount + 33 * subdivisions
+    private static let bitmapWords = (count + 63) / 64
+    private static let headsSize = (count * 4 + 7) & ~7
+    /// Bytes of managed memory the table takes, a multiple of the granule.
+    static let storageSize = (headsSize + bitmapWords * 8 + 15) & ~15
 
-    private var heads = InlineArray<288, UInt32>(repeating: HeapBlock.noLink)
-    private var nonEmpty = InlineArray<5, UInt64>(repeating: 0)
+    private let heads: UnsafeMutablePointer<UInt32>
+    private let nonEmpty: UnsafeMutablePointer<UInt64>
+
+    /// A table at `storage` (`storageSize` bytes, 8-byte aligned); `clear()` before first use.
+    init(at storage: UnsafeMutableRawPointer) {
+        heads = storage.bindMemory(to: UInt32.self, capacity: Self.count)
+        nonEmpty = (storage + Self.headsSize).bindMemory(to: UInt64.self, capacity: Self.bitmapWords)
+    }
+
+    func clear() {
+        heads.initialize(repeating: HeapBlock.noLink, count: Self.count)
+        nonEmpty.initialize(repeating: 0, count: Self.bitmapWords)
+    }
 
     /// The list a free block of `size` bytes belongs to; also the first list worth searching
     /// for a request of that size.
@@ -18,12 +39,13 @@ struct FreeBins {
             return Int((size - HeapBlock.minimumSize) / HeapBlock.granule)
         }
         let log2 = UInt.bitWidth - 1 - size.leadingZeroBitCount
-        return min(exactCount + log2 - 12, count - 1)
+        let subdivision = Int(truncatingIfNeeded: size >> UInt(log2 - subdivisionBits)) & (subdivisions - 1)
+        return min(exactCount + (log2 - smallestLargeLog2) * subdivisions + subdivision, count - 1)
     }
 
     subscript(index: Int) -> UInt32 {
         get { heads[index] }
-        set {
+        nonmutating set {
             heads[index] = newValue
             let bit = UInt64(1) << UInt64(index % 64)
             if newValue == HeapBlock.noLink {
@@ -41,7 +63,7 @@ struct FreeBins {
         var bits = nonEmpty[word] & (~0 << UInt64(index % 64))
         while bits == 0 {
             word += 1
-            guard word < Self.wordCount else { return nil }
+            guard word < Self.bitmapWords else { return nil }
             bits = nonEmpty[word]
         }
         return word * 64 + bits.trailingZeroBitCount

@@ -5,6 +5,7 @@ extension Heap {
     /// checks before a live update.
     public func checkIntegrity() -> Bool {
         guard let freeBlocks = checkBlocks() else { return false }
+        guard UInt(bitPattern: limit) > base else { return freeBlocks == 0 }
         return checkFreeLists(expecting: freeBlocks)
     }
 

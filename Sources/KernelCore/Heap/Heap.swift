@@ -12,13 +12,15 @@ public enum HeapError: Error, Equatable, Sendable {
 
 /// Allocator for a fixed address range; the kernel's `posix_memalign`/`free` wrap it.
 ///
-/// A value type that never allocates: all bookkeeping lives in the struct and in the block
-/// headers inside the range. Blocks are carved from free lists first (exact-size lists for small
+/// Never allocates: the bookkeeping lives in the struct, in a table of free-list heads at the
+/// start of the range (`FreeBins.storageSize`, about 2 KiB) and in the block headers. A range
+/// too small for that table gives a heap that hands out nothing. Copies of a `Heap` share the
+/// same memory, so keep exactly one. Blocks are carved from free lists first (exact-size lists for small
 /// blocks, power-of-two lists for large ones, with splitting and coalescing of neighbours); only
 /// when nothing fits does the frontier move up. Freed blocks touching the frontier move it back
 /// down. Not thread-safe.
 public struct Heap {
-    /// First address of the managed range (rounded up to 16 bytes).
+    /// Where blocks start: the range start rounded up to 16 bytes, after the free-list table.
     public let start: UnsafeMutableRawPointer
     /// End of the managed range; `lowerLimit(to:)` moves it down.
     public private(set) var limit: UnsafeMutableRawPointer
@@ -34,7 +36,7 @@ public struct Heap {
     let base: UInt
     /// End of the highest block; everything above is untouched.
     private(set) var frontier: UInt
-    private(set) var bins = FreeBins()
+    let bins: FreeBins
 
     public init(start: UnsafeMutableRawPointer, end: UnsafeMutableRawPointer) {
         let granule = HeapBlock.granule
@@ -44,9 +46,16 @@ public struct Heap {
         if (last - first) / granule >= UInt(HeapBlock.noLink) {
             last = first + (UInt(HeapBlock.noLink) - 1) * granule
         }
-        base = first
-        frontier = first
-        self.start = UnsafeMutableRawPointer(bitPattern: first)!
+        bins = FreeBins(at: UnsafeMutableRawPointer(bitPattern: first)!)
+        if last - first >= UInt(FreeBins.storageSize) + HeapBlock.minimumSize {
+            bins.clear()
+            base = first + UInt(FreeBins.storageSize)
+        } else {
+            base = first
+            last = first
+        }
+        frontier = base
+        self.start = UnsafeMutableRawPointer(bitPattern: base)!
         limit = UnsafeMutableRawPointer(bitPattern: last)!
         heapEnd = self.start
     }
@@ -54,7 +63,8 @@ public struct Heap {
     /// Returns `byteCount` bytes aligned to `alignment` (a power of two), or nil when the heap
     /// has no room or the request is invalid.
     public mutating func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
-        guard byteCount >= 0, alignment > 0, alignment & (alignment - 1) == 0,
+        // An empty range holds no free blocks either (and maybe no free-list table).
+        guard UInt(bitPattern: limit) > base, byteCount >= 0, alignment > 0, alignment & (alignment - 1) == 0,
               let size = Self.blockSize(forByteCount: UInt(byteCount))
         else { return nil }
         let alignment = max(UInt(alignment), HeapBlock.granule)
@@ -76,7 +86,8 @@ public struct Heap {
     }
 
     /// Frees a pointer `allocate` returned. Returns nil on success; an error (and changes
-    /// nothing) when the pointer is not a live allocation of this heap.
+    /// nothing) when the pointer is not a live allocation of this heap. A second free of a block
+    /// that has since merged into the untouched top of the heap reports `.outsideHeap`.
     public mutating func deallocate(_ pointer: UnsafeMutableRawPointer) -> HeapError? {
         let payload = UInt(bitPattern: pointer)
         guard payload >= base + HeapBlock.headerSize, payload < frontier else { return .outsideHeap }
@@ -150,12 +161,17 @@ extension Heap {
         return payload
     }
 
-    /// The first free block, from the smallest list that may hold one, that fits the request.
+    /// A free block that fits the request, from the smallest lists that may hold one. Only the
+    /// first few blocks of each list are tried, which keeps the search O(1): past the request's
+    /// own list every block fits unless the alignment is above 16.
     private func findFreeBlock(size: UInt, alignment: UInt) -> (HeapBlock, UInt)? {
+        let probesPerList = 8
         var index = FreeBins.index(forSize: size)
         while let bin = bins.firstNonEmpty(from: index) {
             var link = bins[bin]
-            while link != HeapBlock.noLink {
+            var probes = 0
+            while link != HeapBlock.noLink && probes < probesPerList {
+                probes += 1
                 let block = self.block(link)
                 if let payload = Self.placement(from: block.address, to: block.end, size: size, alignment: alignment) {
                     return (block, payload)
