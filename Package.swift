@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Liu", dependencies: ["LiveUpdate"]),
         .executableTarget(name: "liu", dependencies: ["Liu"]),
         .testTarget(name: "LiveUpdateTests", dependencies: ["LiveUpdate"]),
-        .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore"]),
+        .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore"], exclude: ["Fixtures"]),
         .testTarget(name: "NetTests", dependencies: ["Net"]),
         .testTarget(name: "BootTests", dependencies: ["Liu"]),
     ]

@@ -57,17 +57,12 @@ public enum GuestExit: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func decode(target: KernelTarget, qemuExitCode code: Int32) -> GuestExit {
-        switch target {
-        case .i686, .x86_64:
-            // isa-debug-exit: QEMU exits with (value << 1) | 1 and the kernel writes status + 1.
-            if code == 0 { return .resetOrPowerOff }
-            if code >= 3 && code % 2 == 1 { return .status(UInt8((code - 3) / 2)) }
-            return .qemuFailed(code)
-        case .aarch64:
-            // Semihosting SYS_EXIT passes the status through; PSCI SYSTEM_OFF/RESET exit 0.
-            return code == 0 ? .resetOrPowerOff : (code < 256 ? .status(UInt8(code)) : .qemuFailed(code))
-        }
+    /// Every target's kernel makes QEMU exit with 2 * status + 3 (isa-debug-exit on x86,
+    /// semihosting on ARM); 0 is a power-off or a reset under -no-reboot, 1 QEMU's failure.
+    static func decode(qemuExitCode code: Int32) -> GuestExit {
+        if code == 0 { return .resetOrPowerOff }
+        if code >= 3 && code <= 255 && code % 2 == 1 { return .status(UInt8((code - 3) / 2)) }
+        return .qemuFailed(code)
     }
 }
 
@@ -115,7 +110,7 @@ public enum QEMU {
         pipe.fileHandleForReading.readabilityHandler = nil
         collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
         let exit = timedOut ? GuestExit.timedOut
-            : GuestExit.decode(target: configuration.target, qemuExitCode: process.terminationStatus)
+            : GuestExit.decode(qemuExitCode: process.terminationStatus)
         return QEMURun(exit: exit, serialOutput: collected.text, seconds: Date().timeIntervalSince(started))
     }
 }

@@ -47,3 +47,31 @@ liu_rndr:                           /* returns 1 and stores a value when RNDR de
     ret
 1:  mov x0, #0
     ret
+
+/* liu_symbol_address(which): 0 boot_entry_counter, 1 __image_start, 2 __image_end. */
+    .globl liu_symbol_address
+liu_symbol_address:
+    cmp x0, #1
+    b.eq 1f
+    cmp x0, #2
+    b.eq 2f
+    ldr x0, =boot_entry_counter
+    ret
+1:  ldr x0, =__image_start
+    ret
+2:  ldr x0, =__image_end
+    ret
+
+/* liu_cause_fault(kind): 0 undefined instruction, 1 breakpoint (AArch64 has no divide
+   trap), 2 load from an unmapped address (TTBR1 walks are disabled). */
+    .globl liu_cause_fault
+liu_cause_fault:
+    cmp x0, #1
+    b.eq 1f
+    cmp x0, #2
+    b.eq 2f
+    udf #0
+1:  brk #1
+2:  mov x1, #0xFFFF000000000000
+    ldr x0, [x1]
+    ret

@@ -1,5 +1,6 @@
 /* liu_cause_fault(kind): 0 invalid opcode, 1 divide error, 2 invalid memory access
-   (non-canonical address on x86_64, general protection via a null segment on i686). */
+   (non-canonical address on x86_64; on i686, where paging is off and every address is
+   valid, a selector beyond the GDT's limit). */
     .text
     .globl liu_cause_fault
 liu_cause_fault:
@@ -22,9 +23,8 @@ liu_cause_fault:
     movabs $0x8000000000000000, %rax
     mov (%rax), %rax
 #else
-    xor %eax, %eax
+    mov $0x48, %eax
     mov %ax, %es
-    mov %es:0, %eax
 #endif
     ret
     .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,117 @@
+import KernelCore
+
+/// The platform interface the portable kernel code uses, for aarch64 on QEMU virt.
+enum Arch {
+    static let name: StaticString = "aarch64"
+    static let ramBase: UInt = 0x4000_0000
+    static let virtualTimerInterrupt: UInt32 = 27   // PPI 11
+    nonisolated(unsafe) private static var ticksPerTimerInterrupt: UInt64 = 0
+
+    static var bootEntryCounter: UInt64 {
+        UnsafePointer<UInt64>(bitPattern: symbolAddress(0))!.pointee
+    }
+    static var imageStart: UInt { symbolAddress(1) }
+    static var imageEnd: UInt { symbolAddress(2) }
+
+    static func counter() -> UInt64 { readCounter() }
+    static func relax() {}
+
+    static func initializeConsole() { PL011.initialize() }
+    static func consoleWrite(_ byte: UInt8) { PL011.write(byte) }
+
+    /// QEMU passes the device tree at the RAM base (and in X0 for Linux-style images).
+    /// Runs before the heap exists: nothing here may allocate.
+    static func readBootInfo(magic: UInt, info: UInt) -> BootInfo {
+        guard let tree = deviceTree(at: magic) ?? deviceTree(at: ramBase) else {
+            panic("boot info: no device tree at X0 or at the RAM base")
+        }
+        Platform.locateDevices(in: tree)
+        return BootInfo(memoryMap: tree, commandLine: tree.bootArguments)
+    }
+
+    private static func deviceTree(at address: UInt) -> DeviceTree? {
+        guard address >= ramBase, let blob = UnsafeRawPointer(bitPattern: address) else { return nil }
+        return try? DeviceTree(blob: blob)
+    }
+
+    static func installTraps() { GICv2.initialize() }
+
+    /// The architected counter states its own frequency: nothing to measure.
+    static func calibrate() -> TimerCalibration {
+        let hertz = readCounterFrequency()
+        return TimerCalibration(counterHz: hertz, timerHz: hertz)
+    }
+
+    static func startPeriodicTimer(hertz: UInt64, calibration: TimerCalibration) {
+        ticksPerTimerInterrupt = calibration.timerHz / hertz
+        GICv2.enable(interrupt: virtualTimerInterrupt)
+        setVirtualTimer(ticksFromNow: ticksPerTimerInterrupt)
+        setVirtualTimerControl(1)
+    }
+
+    static func timerInterrupt() {
+        Clock.ticks &+= 1
+        setVirtualTimer(ticksFromNow: ticksPerTimerInterrupt)
+    }
+
+    static func enableInterrupts() { interruptsEnable() }
+    static func disableInterrupts() { interruptsDisable() }
+    static func waitForInterrupt() {
+        interruptsEnable()
+        waitForInterruptInstruction()
+    }
+
+    /// Semihosting SYS_EXIT with ADP_Stopped_ApplicationExit makes QEMU exit with the given
+    /// code (liu enables semihosting); without semihosting, PSCI SYSTEM_OFF. The code is
+    /// 2 * status + 3, as isa-debug-exit produces on x86, so that 0 (power-off) and 1 (QEMU's
+    /// own failure) never read as a status.
+    static func exit(_ status: ExitStatus) -> Never {
+        disableInterrupts()
+        var block: (UInt64, UInt64) = (0x20026, 2 * UInt64(status.rawValue) + 3)
+        _ = withUnsafeBytes(of: &block) { semihostingCall(0x18, $0.baseAddress!) }
+        _ = hypervisorCall(0x8400_0008, 0, 0, 0)
+        while true { waitForInterruptInstruction() }
+    }
+
+    /// PSCI SYSTEM_RESET.
+    static func hardReset() -> Never {
+        _ = hypervisorCall(0x8400_0009, 0, 0, 0)
+        while true { waitForInterruptInstruction() }
+    }
+
+    static func hardwareRandom() -> UInt64? {
+        var value: UInt64 = 0
+        return readRandom(&value) != 0 ? value : nil
+    }
+
+    static func causeFault(_ kind: TestFault) -> Never {
+        switch kind {
+        case .invalidInstruction: causeFaultInstruction(0)
+        case .divideByZero: causeFaultInstruction(1)
+        case .invalidMemoryAccess: causeFaultInstruction(2)
+        }
+        panic("the test fault did not fault")
+    }
+}
+
+/// Frequencies measured on a cold boot and carried over a soft reset.
+struct TimerCalibration {
+    var counterHz: UInt64
+    var timerHz: UInt64
+}
+
+/// Device addresses from the device tree (the defaults are QEMU virt's).
+enum Platform {
+    static func locateDevices(in tree: DeviceTree) {
+        if let uart = tree.firstNode(compatible: "arm,pl011"), let reg = uart.reg(index: 0) {
+            PL011.registers = MMIORegion(base: UInt(reg.address))
+        }
+        if let gic = tree.firstNode(compatible: "arm,cortex-a15-gic"),
+           let distributor = gic.reg(index: 0), let cpuInterface = gic.reg(index: 1) {
+            GICv2.distributor = MMIORegion(base: UInt(distributor.address))
+            GICv2.cpuInterface = MMIORegion(base: UInt(cpuInterface.address))
+        } else if tree.firstNode(compatible: "arm,gic-v3") != nil {
+            panic("GICv3 is not supported yet: run QEMU virt with gic-version=2")
+        }
+    }
+}

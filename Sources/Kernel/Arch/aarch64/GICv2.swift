@@ -1,0 +1,23 @@
+/// The GICv2 interrupt controller of QEMU virt (addresses from the device tree).
+enum GICv2 {
+    nonisolated(unsafe) static var distributor = MMIORegion(base: 0x0800_0000)
+    nonisolated(unsafe) static var cpuInterface = MMIORegion(base: 0x0801_0000)
+    static let spurious: UInt32 = 1023
+
+    static func initialize() {
+        distributor.write32(0x000, 1)               // GICD_CTLR: forward group 0
+        cpuInterface.write32(0x004, 0xF0)           // GICC_PMR: let every priority through
+        cpuInterface.write32(0x000, 1)              // GICC_CTLR: signal interrupts
+    }
+
+    static func enable(interrupt id: UInt32) {
+        let priorityRegister = 0x400 + UInt(id & ~3)
+        let shift = (id & 3) * 8
+        let priorities = distributor.read32(priorityRegister) & ~(0xFF << shift)
+        distributor.write32(priorityRegister, priorities | (0xA0 << shift))
+        distributor.write32(0x100 + UInt(id / 32) * 4, 1 << (id % 32))  // GICD_ISENABLERn
+    }
+
+    static func acknowledge() -> UInt32 { cpuInterface.read32(0x00C) & 0x3FF }   // GICC_IAR
+    static func endOfInterrupt(_ id: UInt32) { cpuInterface.write32(0x010, id) } // GICC_EOIR
+}
