@@ -60,17 +60,20 @@ public struct Storage: ~Copyable {
     }
 
     public mutating func add(id: UInt16, bytes: [UInt8]) throws(StorageError) {
-        try append(.buffer, id: id, payloadLength: bytes.count) { destination in
-            bytes.withUnsafeBytes { Self.copy($0, to: destination) }
-        }
+        try add(id: id, type: .buffer, bytes: bytes)
     }
 
-    /// An entry of a TCP or user-defined type with an opaque payload.
+    /// An entry of a TCP or user-defined type with an opaque payload (or a BUFFER).
     public mutating func add(
         id: UInt16, type: EntryType, bytes: UnsafeRawBufferPointer
     ) throws(StorageError) {
-        guard type.hasOpaquePayload else { throw .notAWritableType(type) }
-        try append(type, id: id, payloadLength: bytes.count) { Self.copy(bytes, to: $0) }
+        try appendOpaque(type, id: id, count: bytes.count) { Self.copy(bytes, to: $0) }
+    }
+
+    public mutating func add(id: UInt16, type: EntryType, bytes: [UInt8]) throws(StorageError) {
+        try appendOpaque(type, id: id, count: bytes.count) { destination in
+            bytes.withUnsafeBytes { Self.copy($0, to: destination) }
+        }
     }
 
     /// A trivial value, stored as a BUFFER of its size; read back with `Restore.as(_:)`.
@@ -146,6 +149,13 @@ public struct Storage: ~Copyable {
     }
 
     // MARK: - Appending
+
+    private mutating func appendOpaque(
+        _ type: EntryType, id: UInt16, count: Int, fill: (UnsafeMutableRawPointer) -> Void
+    ) throws(StorageError) {
+        guard type.hasOpaquePayload else { throw .notAWritableType(type) }
+        try append(type, id: id, payloadLength: count, fill: fill)
+    }
 
     /// Appends one entry whose payload `fill` writes; the padding after it is zeroed.
     private mutating func append(

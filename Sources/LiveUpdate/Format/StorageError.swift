@@ -12,7 +12,7 @@ public enum StorageError: Error, Equatable, Sendable {
     case canaryWriteFailed
     /// A payload longer than the format can describe (more than `Int32.max` bytes).
     case payloadTooLarge(Int)
-    /// `add(id:type:bytes:)` was given a type that is not TCP or user-defined.
+    /// `add(id:type:bytes:)` was given a type that is not BUFFER, TCP or user-defined.
     case notAWritableType(EntryType)
     /// The area's limit is below the minimum stored size or runs past the end of memory.
     case areaTooSmall(limit: Int)
