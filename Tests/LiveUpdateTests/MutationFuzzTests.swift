@@ -7,27 +7,9 @@ import Testing
 struct MutationFuzzTests {
     static let iterations = 20_000
 
-    /// A valid area with every entry type, including nested groups.
-    static func seedArea() throws -> [UInt8] {
-        let area = TestArea(size: 512)
-        let stored = try area.store { s throws(StorageError) in
-            try s.add(id: 1, -12)
-            try s.add(id: 2, Int(Int32.max) + 5)
-            try s.add(id: 3, "seed")
-            try s.add(id: 4, bytes: [0, 1, 2, 3, 4, 5, 6, 7, 8])
-            try s.putMarker(id: 10)
-            try s.add(id: 5, [UInt64(1), 2])
-            try s.add(id: 6, ["x", "yz", ""])
-            try s.add(id: 7, (UInt64(3), UInt64(4)))
-            try s.add(id: 8, type: .tcp, bytes: [1, 2, 3])
-            try s.putMarker(id: 11)
-        }
-        return Array(area.bytes[..<stored])
-    }
-
     @Test("mutated areas are rejected with an error or resumed to END, never crash")
     func mutations() throws {
-        let seed = try Self.seedArea()
+        let seed = try SampleArea.everyEntryType()
         var random = SplitMix64(seed: 0x5EED)
         var rejected = 0, resumed = 0
         for _ in 0..<Self.iterations {

@@ -20,7 +20,9 @@ final class TestArea {
     /// A copy of stored bytes (`count` from the start), e.g. to mutate.
     convenience init(copying bytes: [UInt8], size: Int? = nil) {
         self.init(size: size ?? bytes.count, filler: 0)
-        bytes.prefix(self.size).withUnsafeBytes { pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        bytes.prefix(self.size).withUnsafeBytes {
+            UnsafeMutableRawBufferPointer(start: pointer, count: $0.count).copyMemory(from: $0)
+        }
     }
 
     deinit { pointer.deallocate() }
@@ -60,6 +62,7 @@ final class TestArea {
 
     /// Recomputes the header checksum after a deliberate edit, so that the checks behind it run.
     func reseal() {
+        guard size >= Self.totalLengthOffset + 8 else { return }
         let total = Int(clamping: load(UInt64.self, at: Self.totalLengthOffset))
         let end = min(max(total, Self.checksumOffset + 4), size)
         let covered = UnsafeRawBufferPointer(
