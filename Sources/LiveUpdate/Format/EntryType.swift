@@ -39,7 +39,7 @@ public struct EntryType: RawRepresentable, Equatable, Sendable {
     public var isUserDefined: Bool { rawValue >= Self.firstUserDefined }
 
     /// Whether this version of the format knows how to skip entries of this type.
-    var isKnown: Bool { (0...8).contains(rawValue) || isUserDefined }
+    var isKnown: Bool { (Self.end.rawValue...Self.tcp.rawValue).contains(rawValue) || isUserDefined }
 
     /// Types whose payload is an opaque byte string readable with `Restore.asBytes()`.
     var hasOpaquePayload: Bool { self == .buffer || self == .tcp || isUserDefined }
