@@ -129,11 +129,8 @@ public struct Storage: ~Copyable {
         writeEntryHeader(.end, id: 0, length: 0)
         let canary = area + offset + StorageLayout.entryHeaderSize
         let words = StorageLayout.canaryWords
-        for (index, word) in [words.0, words.1].enumerated() {
-            let address = canary + 4 * index
-            guard probe(address, ~word) == ~word, probe(address, word) == word else {
-                throw .canaryWriteFailed
-            }
+        guard Self.probe(canary, words.0, with: probe), Self.probe(canary + 4, words.1, with: probe) else {
+            throw .canaryWriteFailed
         }
         let totalLength = offset + StorageLayout.entryHeaderSize
         area.storeLE(StorageLayout.version, at: StorageLayout.versionOffset)
@@ -146,6 +143,13 @@ public struct Storage: ~Copyable {
         area.storeLE(CRC32C.checksum(checksummed), at: StorageLayout.checksumOffset)
         area.storeLE(StorageLayout.magic, at: StorageLayout.magicOffset)
         return totalLength + StorageLayout.canarySize
+    }
+
+    /// Writes the complement of `word`, then `word`, checking that each reads back.
+    private static func probe(
+        _ address: UnsafeMutableRawPointer, _ word: UInt32, with probe: MemoryProbe
+    ) -> Bool {
+        probe(address, ~word) == ~word && probe(address, word) == word
     }
 
     // MARK: - Appending

@@ -105,7 +105,9 @@ struct RoundTripTests {
     @Test("an empty state is header, END and canary, and resumes straight to END")
     func emptyState() throws {
         let area = TestArea(size: 256)
-        let stored = try area.store { _ throws(StorageError) in }
+        let stored = try area.store { storage throws(StorageError) in
+            #expect(storage.bytesUsed == 48)
+        }
         #expect(stored == 48)
         let info = try area.validate()
         #expect(info.storedSize == 48 && info.entryCount == 0)
@@ -120,6 +122,7 @@ struct RoundTripTests {
         let stored = try area.store { storage throws(StorageError) in
             try storage.add(id: 0x0102, "abc")
             try storage.add(id: 3, -5)
+            #expect(storage.bytesUsed == 72)
         }
         let b = area.bytes
         #expect(Array(b[0..<4]) == Array("LIUS".utf8))
