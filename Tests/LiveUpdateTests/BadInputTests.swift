@@ -95,25 +95,31 @@ struct BadInputTests {
 
     @Test("entry lengths pointing past the end, negative or huge")
     func entryLengths() throws {
-        let lengthOf = { (offset: Int) in offset + 4 }
-        #expect(try error { $0.store(Int32(1000), at: lengthOf(Self.bufferOffset)) } == .entryOutOfBounds(offset: Self.bufferOffset))
-        #expect(try error { $0.store(Int32.max, at: lengthOf(Self.stringOffset)) } == .entryOutOfBounds(offset: Self.stringOffset))
-        #expect(try error { $0.store(Int32(-1), at: lengthOf(Self.bufferOffset)) } == .badEntryLength(offset: Self.bufferOffset, length: -1))
-        #expect(try error { $0.store(Int32.min, at: lengthOf(Self.stringOffset)) } == .badEntryLength(offset: Self.stringOffset, length: Int32.min))
-        #expect(try error { $0.store(Int32(4), at: lengthOf(Self.int64Offset)) } == .badEntryLength(offset: Self.int64Offset, length: 4))
-        #expect(try error { $0.store(Int32(8), at: lengthOf(Self.markerOffset)) } == .badEntryLength(offset: Self.markerOffset, length: 8))
-        #expect(try error { $0.store(Int32(3), at: lengthOf(Self.vectorOffset)) } == .badEntryLength(offset: Self.vectorOffset, length: 3))
+        let cases: [(entry: Int, length: Int32, expected: StorageError)] = [
+            (Self.bufferOffset, 1000, .entryOutOfBounds(offset: Self.bufferOffset)),
+            (Self.stringOffset, .max, .entryOutOfBounds(offset: Self.stringOffset)),
+            (Self.bufferOffset, -1, .badEntryLength(offset: Self.bufferOffset, length: -1)),
+            (Self.stringOffset, .min, .badEntryLength(offset: Self.stringOffset, length: .min)),
+            (Self.int64Offset, 4, .badEntryLength(offset: Self.int64Offset, length: 4)),
+            (Self.markerOffset, 8, .badEntryLength(offset: Self.markerOffset, length: 8)),
+            (Self.vectorOffset, 3, .badEntryLength(offset: Self.vectorOffset, length: 3)),
+        ]
+        for (entry, length, expected) in cases {
+            #expect(try error { $0.store(length, at: entry + 4) } == expected)
+        }
         // A shorter buffer length shifts the walk onto payload bytes, which are not an entry.
-        #expect(try error { $0.store(Int32(0), at: lengthOf(Self.bufferOffset)) } != nil)
+        #expect(try error { $0.store(Int32(0), at: Self.bufferOffset + 4) } != nil)
     }
 
     @Test("missing END, bytes after END, wrong entry count, unknown types")
     func structure() throws {
+        let int = Self.intOffset
         #expect(try error { $0.store(Int16(1), at: Self.endOffset) } == .missingEnd)
-        #expect(try error { $0.store(Int16(0), at: Self.intOffset); $0.store(Int32(0), at: Self.intOffset + 4) } == .missingEnd)
+        #expect(try error { $0.store(Int16(0), at: int); $0.store(Int32(0), at: int + 4) } == .missingEnd)
         #expect(try error { $0.store(UInt32(99), at: 12) } == .entryCountMismatch(header: 99, found: 7))
-        #expect(try error { $0.store(Int16(500), at: Self.intOffset) } == .unknownEntryType(offset: Self.intOffset, raw: 500))
-        #expect(try error { $0.store(Int16(-3), at: Self.stringOffset) } == .unknownEntryType(offset: Self.stringOffset, raw: -3))
+        #expect(try error { $0.store(Int16(500), at: int) } == .unknownEntryType(offset: int, raw: 500))
+        let string = Self.stringOffset
+        #expect(try error { $0.store(Int16(-3), at: string) } == .unknownEntryType(offset: string, raw: -3))
     }
 
     @Test("vector and string-vector payloads whose inner counts disagree with their length")

@@ -56,12 +56,13 @@ struct ServiceState: Equatable {
 struct MarkerVersioningTests {
     let state = ServiceState(name: "echo", port: 7, timeout: 90, trailer: "after the group")
 
+    typealias Save = (ServiceState) -> (inout Storage) throws(StorageError) -> Void
+
     func roundTrip(
-        save: (ServiceState, inout Storage) throws(StorageError) -> Void,
-        restore: (inout Restore) throws(StorageError) -> ServiceState
+        save: Save, restore: (inout Restore) throws(StorageError) -> ServiceState
     ) throws -> ServiceState? {
         let area = TestArea(size: 1024)
-        try area.store { storage throws(StorageError) in try save(state, &storage) }
+        try area.store { storage throws(StorageError) in try save(state)(&storage) }
         var restored: ServiceState?
         try area.resume { r throws(StorageError) in restored = try restore(&r) }
         return restored
@@ -69,20 +70,20 @@ struct MarkerVersioningTests {
 
     @Test("a newer writer's extra field is skipped by an older reader")
     func newerWriterOlderReader() throws {
-        let restored = try roundTrip(save: { (state, storage) throws(StorageError) in try state.saveVersion2(&storage) }, restore: ServiceState.restoreVersion1)
+        let restored = try roundTrip(save: ServiceState.saveVersion2, restore: ServiceState.restoreVersion1)
         #expect(restored == ServiceState(name: "echo", port: 7, timeout: nil, trailer: "after the group"))
     }
 
     @Test("an older writer is read by a newer reader, which uses the default")
     func olderWriterNewerReader() throws {
-        let restored = try roundTrip(save: { (state, storage) throws(StorageError) in try state.saveVersion1(&storage) }, restore: ServiceState.restoreVersion2)
+        let restored = try roundTrip(save: ServiceState.saveVersion1, restore: ServiceState.restoreVersion2)
         #expect(restored?.timeout == ServiceState.defaultTimeout)
         #expect(restored?.trailer == "after the group")
     }
 
     @Test("same-version round trip keeps every field")
     func sameVersion() throws {
-        let restored = try roundTrip(save: { (state, storage) throws(StorageError) in try state.saveVersion2(&storage) }, restore: ServiceState.restoreVersion2)
+        let restored = try roundTrip(save: ServiceState.saveVersion2, restore: ServiceState.restoreVersion2)
         #expect(restored == state)
     }
 

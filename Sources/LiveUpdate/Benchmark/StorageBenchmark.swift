@@ -45,10 +45,10 @@ public enum StorageBenchmark {
     ) {
         let checksummed = UnsafeRawBufferPointer(start: data, count: sizes.checksumBytes)
         let software = timer.best { _ = CRC32C.checksum(checksummed, engine: .software) }
-        report("crc32c software: \(megabytesPerSecond(sizes.checksumBytes, software)) MB/s (\(sizes.checksumBytes) bytes in \(software / 1000) us)")
+        report(throughput("crc32c software", bytes: sizes.checksumBytes, nanoseconds: software))
         if CRC32C.hasHardwareSupport {
             let hardware = timer.best { _ = CRC32C.checksum(checksummed, engine: .hardware) }
-            report("crc32c hardware: \(megabytesPerSecond(sizes.checksumBytes, hardware)) MB/s (\(sizes.checksumBytes) bytes in \(hardware / 1000) us)")
+            report(throughput("crc32c hardware", bytes: sizes.checksumBytes, nanoseconds: hardware))
         } else {
             report("crc32c hardware: unavailable")
         }
@@ -123,8 +123,10 @@ public enum StorageBenchmark {
         return failed ? nil : (storeTime, restoreTime, bytes)
     }
 
-    private static func megabytesPerSecond(_ bytes: Int, _ nanoseconds: UInt64) -> UInt64 {
-        UInt64(bytes) * 1000 / max(nanoseconds, 1)
+    /// "name: N MB/s (B bytes in T us)", in integers only (no float formatting when Embedded).
+    private static func throughput(_ name: String, bytes: Int, nanoseconds: UInt64) -> String {
+        let megabytesPerSecond = UInt64(bytes) * 1000 / max(nanoseconds, 1)
+        return "\(name): \(megabytesPerSecond) MB/s (\(bytes) bytes in \(nanoseconds / 1000) us)"
     }
 
     private static func fillPattern(_ data: UnsafeMutableRawPointer, count: Int) {
