@@ -8,7 +8,8 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     let boot = Arch.readBootInfo(magic: magic, info: info)
     BootTimeline.record("boot info + memory map")
 
-    Memory.setUp(usableStart: boot.usableStart, usableEnd: boot.usableEnd)
+    let heapEnd = StorageArea.reserve(usableStart: boot.usableStart, usableEnd: boot.usableEnd)
+    Memory.setUp(usableStart: boot.usableStart, usableEnd: heapEnd)
     BootTimeline.record("heap")
 
     Arch.installTraps()

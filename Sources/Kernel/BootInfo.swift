@@ -50,6 +50,11 @@ enum BootArguments {
         }
     }
 
+    /// The integer value of `key=N` (decimal or 0x-hex); nil when absent or not a number.
+    static func integer(for key: StaticString) -> UInt64? {
+        withBytes { bytes in try? KernelCommandLine(bytes).integer(for: key) } ?? nil
+    }
+
     /// The value of `key=value`, copied out (empty when absent).
     static func value(for key: StaticString) -> ArgumentValue {
         withBytes { bytes in ArgumentValue(KernelCommandLine(bytes).value(for: key)) }

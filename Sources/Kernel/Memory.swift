@@ -4,7 +4,7 @@ import KernelCore
 /// live-update storage area at the top of usable RAM.
 enum Memory {
     nonisolated(unsafe) static var heap: Heap? = nil
-    /// Highest usable physical address + 1 of the RAM range the kernel lives in.
+    /// Where the heap must end: the start of the live-update storage area.
     nonisolated(unsafe) private(set) static var ramEnd: UInt = 0
 
     static func setUp(usableStart: UInt, usableEnd: UInt) {

@@ -16,8 +16,14 @@ public struct KernelBuild: Sendable {
         packageRoot.appendingPathComponent(".build/kernel/\(target.rawValue)")
     }
 
+    /// The bootable image, without symbols: what QEMU loads and what an update pushes.
     public func imagePath(_ target: KernelTarget) -> URL {
         outputFolder(target).appendingPathComponent("kernel.elf")
+    }
+
+    /// The same image with its symbol table, for debuggers and addresses in fault reports.
+    public func debugImagePath(_ target: KernelTarget) -> URL {
+        outputFolder(target).appendingPathComponent("kernel.debug.elf")
     }
 
     /// Builds the image for `target` and returns its path. Steps whose inputs did not
@@ -45,11 +51,13 @@ public struct KernelBuild: Sendable {
             }
             objects.append(object)
         }
-        let image = imagePath(target)
+        let image = imagePath(target), debugImage = debugImagePath(target)
         let script = packageRoot.appendingPathComponent("linker/\(target.rawValue).ld")
+        let libraries = [try unicodeTables(target)]
         if isStale(image, inputs: objects + [script]) {
             try Shell.run("ld.lld", ["-m", target.linkerEmulation, "-T", script.path, "--gc-sections",
-                                     "-nostdlib", "-static", "-o", image.path] + objects.map(\.path))
+                                     "-nostdlib", "-static", "-o", debugImage.path] + objects.map(\.path) + libraries.map(\.path))
+            try Shell.run("llvm-objcopy", ["--strip-all", debugImage.path, image.path])
         }
         return image
     }
@@ -74,6 +82,14 @@ public struct KernelBuild: Sendable {
             ] + sources.map(\.path))
         }
         return modificationDate(object)
+    }
+
+    /// The toolchain's Unicode tables for Embedded Swift (String comparison needs them);
+    /// --gc-sections keeps only what the image uses.
+    private func unicodeTables(_ target: KernelTarget) throws -> URL {
+        let compiler = URL(fileURLWithPath: try Shell.locate("swiftc")).resolvingSymlinksInPath()
+        return compiler.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("lib/swift/embedded/\(target.triple)/libswiftUnicodeDataTables.a")
     }
 
     private func assemblySources(_ target: KernelTarget) -> [URL] {

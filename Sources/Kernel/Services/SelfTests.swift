@@ -9,6 +9,8 @@ enum SelfTest: CaseIterable {
     case faultDivide
     case faultMemory
     case panicInPanic
+    case storage
+    case storageBenchmark
 
     var name: StaticString {
         switch self {
@@ -18,6 +20,8 @@ enum SelfTest: CaseIterable {
         case .faultDivide: "fault-divide"
         case .faultMemory: "fault-memory"
         case .panicInPanic: "panic-in-panic"
+        case .storage: "storage"
+        case .storageBenchmark: "storage-benchmark"
         }
     }
 
@@ -34,6 +38,8 @@ enum SelfTest: CaseIterable {
         case .panicInPanic:
             Panic.faultInsidePanic = true
             Arch.causeFault(.invalidInstruction)
+        case .storage: StorageSelfTest.roundTrip()
+        case .storageBenchmark: StorageSelfTest.benchmark()
         }
     }
 

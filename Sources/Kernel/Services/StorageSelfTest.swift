@@ -1,0 +1,82 @@
+import LiveUpdate
+
+/// The storage format inside the kernel: the same round trip the host tests run, in the
+/// real storage area, plus the host benchmark's code timed by the kernel clock.
+enum StorageSelfTest {
+    struct Sample: BitwiseCopyable, Equatable {
+        var counter: UInt64
+        var flags: UInt32
+        var version: UInt16
+    }
+
+    static func roundTrip() -> Never {
+        let sample = Sample(counter: 0x1122_3344_5566_7788, flags: 0xCAFE_F00D, version: 7)
+        let bytes: [UInt8] = [0, 1, 2, 254, 255]
+        let words: [UInt32] = [1, 0xFFFF_FFFF, 42]
+        let strings = ["alpha", "", "γάμμα"]
+        do throws(StorageError) {
+            let written = try LiveUpdate.store(at: StorageArea.pointer, limit: StorageArea.size,
+                                               heap: StorageArea.heapRange) { (storage: inout Storage) throws(StorageError) in
+                try storage.add(id: 1, Int.max)
+                try storage.add(id: 2, -5)
+                try storage.add(id: 3, "live update")
+                try storage.add(id: 4, bytes: bytes)
+                try storage.add(id: 5, words)
+                try storage.add(id: 6, strings)
+                try storage.putMarker(id: 7)
+                try storage.add(id: 8, sample)
+            }
+            Console.write("storage: stored ")
+            Console.writeDecimal(UInt64(written))
+            Console.write(" bytes at ")
+            Console.writeHex(UInt64(StorageArea.start), digits: 8)
+            Console.newline()
+            guard LiveUpdate.isResumable(at: StorageArea.pointer, limit: StorageArea.size) else {
+                SelfTest.fail("stored area does not validate")
+            }
+            var matches = true
+            try LiveUpdate.resume(at: StorageArea.pointer, limit: StorageArea.size) { (restore: inout Restore) throws(StorageError) in
+                let maximum = try restore.asInt(); try restore.next()
+                let negative = try restore.asInt(); try restore.next()
+                let text = try restore.asString(); try restore.next()
+                let restoredBytes = try restore.asBytes(); try restore.next()
+                let restoredWords = try restore.asArray(of: UInt32.self); try restore.next()
+                let restoredStrings = try restore.asStrings(); try restore.next()
+                try restore.popMarker(id: 7)
+                let restoredSample = try restore.as(Sample.self); try restore.next()
+                matches = maximum == Int.max && negative == -5 && text == "live update"
+                    && restoredBytes == bytes && restoredWords == words && restoredStrings == strings
+                    && restoredSample == sample && restore.isEnd
+            }
+            guard matches else { SelfTest.fail("restored state differs") }
+            guard !LiveUpdate.isResumable(at: StorageArea.pointer, limit: StorageArea.size) else {
+                SelfTest.fail("area still resumable after resume")
+            }
+        } catch {
+            SelfTest.fail("storage error")
+        }
+        tooSmallAreaFailsCleanly()
+        SelfTest.pass("storage round trip")
+    }
+
+    /// A save that does not fit fails with an error; the kernel goes on.
+    private static func tooSmallAreaFailsCleanly() {
+        do throws(StorageError) {
+            try LiveUpdate.store(at: StorageArea.pointer, limit: 256, heap: StorageArea.heapRange) { (storage: inout Storage) throws(StorageError) in
+                try storage.add(id: 1, bytes: [UInt8](repeating: 7, count: 4096))
+            }
+            SelfTest.fail("an oversized save did not fail")
+        } catch {
+            Console.write("storage: oversized save refused as expected\n")
+        }
+    }
+
+    static func benchmark() -> Never {
+        StorageBenchmark.run(now: Clock.now) { line in
+            Console.write("storage benchmark: ")
+            Console.write(line)
+            Console.newline()
+        }
+        SelfTest.pass("storage benchmark")
+    }
+}
