@@ -23,7 +23,8 @@ public struct QEMUConfiguration: Sendable {
         var arguments = ["-M", machine.rawValue, "-m", "\(memoryMiB)M", "-kernel", image.path,
                          "-display", "none", "-serial", "stdio", "-monitor", "none", "-nodefaults"]
         switch accelerator {
-        case .kvm: arguments += ["-accel", "kvm", "-cpu", "host"]
+        // arch-capabilities off: nested KVM hosts may refuse to set that MSR (QEMU aborts).
+        case .kvm: arguments += ["-accel", "kvm", "-cpu", "host,-arch-capabilities"]
         case .tcg: arguments += ["-accel", "tcg", "-cpu", "max"]
         }
         switch target {

@@ -97,10 +97,16 @@ liu_rdrand64:
     mov $1, %eax
     ret
 #endif
-/* Hard reset that needs no chipset: an empty IDT turns the next exception into a triple fault. */
+/* Hard reset that needs no chipset: an empty IDT turns the next exception into a triple
+   fault. The spin after LIDT outlasts the window in which kvm-pvm keeps emulating guest
+   instructions after a privileged one (its emulator cannot raise the fault itself). */
 liu_triple_fault:
     cli
     lidt empty_idt
+    mov $100000, %ecx
+1:  pause
+    dec %ecx
+    jnz 1b
     int3
     hlt
     .section .rodata

@@ -1,0 +1,49 @@
+import Liu
+import Testing
+
+/// What every boot case must show; shared by the TCG and KVM suites.
+enum BootChecks {
+    static func helloServiceBoots(_ boot: BootCase) throws {
+        let run = try boot.boot("")
+        #expect(run.exit == .status(0), "\(run.exit)\n\(run.serialOutput)")
+        #expect(run.serialOutput.contains("hello from swift-liveupdate on \(boot.target.rawValue)"))
+        #expect(run.serialOutput.contains("boot timeline"))
+        for stage in ["console", "boot info + memory map", "heap", "exception handlers",
+                      "timer calibration", "interrupts + timer", "service start", "entry to service"] {
+            #expect(run.serialOutput.contains(stage), "boot timeline lacks \(stage)")
+        }
+    }
+
+    static func selfTestPasses(_ boot: BootCase, _ name: String) throws {
+        let run = try boot.boot("test=\(name)")
+        #expect(run.exit == .status(0), "\(run.exit)\n\(run.serialOutput)")
+        #expect(run.serialOutput.contains("PASS:"), "\(run.serialOutput)")
+    }
+
+    /// A deliberate CPU fault is reported with its kind and address and ends in a panic.
+    static func faultIsReported(_ boot: BootCase, _ test: String, mentions description: String) throws {
+        let run = try boot.boot("test=\(test)")
+        #expect(run.exit == .status(2), "\(run.exit)\n\(run.serialOutput)")
+        #expect(run.serialOutput.contains("CPU exception"), "\(run.serialOutput)")
+        #expect(run.serialOutput.contains(description), "\(run.serialOutput)")
+        #expect(run.serialOutput.contains("PANIC: CPU exception"))
+    }
+
+    static func panicInPanicResets(_ boot: BootCase) throws {
+        let run = try boot.boot("test=panic-in-panic")
+        #expect(run.exit == .resetOrPowerOff, "\(run.exit)\n\(run.serialOutput)")
+        #expect(run.serialOutput.contains("PANIC inside the panic path: hard reset"), "\(run.serialOutput)")
+    }
+
+    static func invalidInstructionName(_ target: KernelTarget) -> String {
+        target == .aarch64 ? "undefined instruction" : "invalid opcode"
+    }
+
+    static func memoryFaultName(_ target: KernelTarget) -> String {
+        switch target {
+        case .i686: "general protection fault"
+        case .x86_64: "general protection fault"
+        case .aarch64: "data abort"
+        }
+    }
+}

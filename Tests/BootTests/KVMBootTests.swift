@@ -1,0 +1,44 @@
+import Foundation
+import Liu
+import Testing
+
+/// The x86 cases under KVM, where this machine's KVM can run them; otherwise reported as
+/// skipped with the reason.
+@Suite("Boot under KVM", .serialized)
+struct KVMBootTests {
+    static let kvmUsable = QEMU.kvmUsable
+    /// kvm-pvm is a KVM without hardware virtualization: after every exit it emulates the
+    /// next instructions in software, and its emulator cannot execute SSE4.2 CRC32, SSE or a
+    /// protected-mode IRET, nor raise a triple fault. Boots, faults and timers work there;
+    /// the storage, heap and hard-reset cases need hardware KVM.
+    static let hardwareKVM = kvmUsable && !FileManager.default.fileExists(atPath: "/sys/module/kvm_pvm")
+    static let noKVM = "KVM skipped: /dev/kvm is missing or not accessible"
+    static let pvmOnly = "skipped: this host's KVM is kvm-pvm, whose instruction emulator cannot run this case; it needs hardware KVM"
+
+    @Test("x86_64 boots with its timeline, ticks and reports a CPU fault under KVM",
+          .enabled(if: kvmUsable, Comment(rawValue: noKVM)), arguments: BootCase.kvm(.x86_64))
+    func x86_64(_ boot: BootCase) throws {
+        try BootChecks.helloServiceBoots(boot)
+        try BootChecks.selfTestPasses(boot, "timer")
+        try BootChecks.faultIsReported(boot, "fault-invalid-instruction", mentions: "invalid opcode")
+    }
+
+    @Test("x86_64 heap, storage and hard reset under hardware KVM",
+          .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? pvmOnly : noKVM)), arguments: BootCase.kvm(.x86_64))
+    func x86_64Heavy(_ boot: BootCase) throws {
+        try BootChecks.selfTestPasses(boot, "heap")
+        try BootChecks.selfTestPasses(boot, "storage")
+        try BootChecks.panicInPanicResets(boot)
+    }
+
+    @Test("i686 under hardware KVM",
+          .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? "i686 " + pvmOnly : noKVM)), arguments: BootCase.kvm(.i686))
+    func i686(_ boot: BootCase) throws {
+        try BootChecks.helloServiceBoots(boot)
+        try BootChecks.selfTestPasses(boot, "heap")
+        try BootChecks.selfTestPasses(boot, "timer")
+        try BootChecks.selfTestPasses(boot, "storage")
+        try BootChecks.faultIsReported(boot, "fault-invalid-instruction", mentions: "invalid opcode")
+        try BootChecks.panicInPanicResets(boot)
+    }
+}

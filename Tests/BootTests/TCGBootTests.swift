@@ -1,0 +1,43 @@
+import Liu
+import Testing
+
+/// Every target on every machine type under TCG, which any machine can run.
+@Suite("Boot under TCG")
+struct TCGBootTests {
+    @Test("hello service boots and prints its boot timeline", arguments: BootCase.tcg)
+    func hello(_ boot: BootCase) throws { try BootChecks.helloServiceBoots(boot) }
+
+    @Test("heap memory is reused after free", arguments: BootCase.tcg)
+    func heap(_ boot: BootCase) throws { try BootChecks.selfTestPasses(boot, "heap") }
+
+    @Test("timer interrupts advance and agree with the clock", arguments: BootCase.tcg)
+    func timer(_ boot: BootCase) throws { try BootChecks.selfTestPasses(boot, "timer") }
+
+    @Test("storage round trip in the kernel's storage area", arguments: BootCase.tcg)
+    func storage(_ boot: BootCase) throws { try BootChecks.selfTestPasses(boot, "storage") }
+
+    @Test("an invalid instruction is caught and reported", arguments: BootCase.tcg)
+    func invalidInstruction(_ boot: BootCase) throws {
+        try BootChecks.faultIsReported(boot, "fault-invalid-instruction", mentions: BootChecks.invalidInstructionName(boot.target))
+    }
+
+    @Test("an invalid memory access is caught and reported", arguments: BootCase.tcg)
+    func invalidMemoryAccess(_ boot: BootCase) throws {
+        try BootChecks.faultIsReported(boot, "fault-memory", mentions: BootChecks.memoryFaultName(boot.target))
+    }
+
+    @Test("a divide error is caught on x86", arguments: BootCase.tcg.filter { $0.target != .aarch64 })
+    func divideError(_ boot: BootCase) throws {
+        try BootChecks.faultIsReported(boot, "fault-divide", mentions: "divide error")
+    }
+
+    @Test("a fault inside the panic path hard-resets", arguments: BootCase.tcg)
+    func panicInPanic(_ boot: BootCase) throws { try BootChecks.panicInPanicResets(boot) }
+
+    @Test("an unknown self-test fails clearly", arguments: [BootCase.tcg[0]])
+    func unknownSelfTest(_ boot: BootCase) throws {
+        let run = try boot.boot("test=no-such-test")
+        #expect(run.exit == .status(1))
+        #expect(run.serialOutput.contains("unknown self-test"))
+    }
+}
