@@ -1,0 +1,31 @@
+/// A one-shot timer for services, created by `NetworkStack.schedule(after:_:)`.
+public final class ServiceTimer {
+    public private(set) var isCancelled = false
+    fileprivate var action: (() -> Void)?
+
+    fileprivate init(action: @escaping () -> Void) { self.action = action }
+
+    /// Prevents the action from running (no effect once it has run).
+    public func cancel() {
+        isCancelled = true
+        action = nil
+    }
+}
+
+extension NetworkStack {
+    /// Runs `action` from `poll` once `delay` nanoseconds have passed.
+    @discardableResult
+    public func schedule(after delay: UInt64, _ action: @escaping () -> Void) -> ServiceTimer {
+        let timer = ServiceTimer(action: action)
+        serviceTimers.insert(timer, deadline: now &+ delay)
+        return timer
+    }
+
+    func runServiceTimers() {
+        while let (_, timer) = serviceTimers.popDue(now: now) {
+            guard let action = timer.action else { continue }
+            timer.action = nil
+            action()
+        }
+    }
+}
