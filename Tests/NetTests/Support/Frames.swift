@@ -115,8 +115,8 @@ final class CapturedStack {
     var output: [[UInt8]] = []
     var stack: NetworkStack!
 
-    init(parameters: NetworkParameters = NetworkParameters(), configured: Bool = true) {
-        var random = SplitMix64(seed: 42)
+    init(parameters: NetworkParameters = NetworkParameters(), configured: Bool = true, seed: UInt64 = 42) {
+        var random = SplitMix64(seed: seed)
         let config = configured
             ? InterfaceConfig(mac: Self.mac, ip: Self.ip, netmask: .netmask(prefixLength: 24), gateway: Self.peerIP)
             : InterfaceConfig(mac: Self.mac)
