@@ -105,6 +105,11 @@ struct TCPControlBlock {
     /// Sequence number of our FIN, once queued.
     var finSeq: SeqNum { sendQueueStart + sendQueue.count }
 
+    /// Moves out-of-order data that has become contiguous into the receive queue.
+    mutating func drainOutOfOrder() {
+        rcvNxt = outOfOrder.drain(from: rcvNxt, into: &receiveQueue)
+    }
+
     /// The earliest pending timer.
     var earliestDeadline: UInt64? {
         [retransmitDeadline, persistDeadline, delayedACKDeadline, timeWaitDeadline].compactMap { $0 }.min()

@@ -268,7 +268,7 @@ extension TCPConnection {
         }
         tcb.rcvNxt += tcb.receiveQueue.append(payload)
         if !tcb.outOfOrder.isEmpty {
-            tcb.rcvNxt = tcb.outOfOrder.drain(from: tcb.rcvNxt, into: &tcb.receiveQueue)
+            tcb.drainOutOfOrder()
             tcb.ackNow = true
         }
         if let finSeq = tcb.outOfOrderFIN, finSeq == tcb.rcvNxt { receiveFIN() }
