@@ -1,12 +1,13 @@
 extension TCPConnection {
     /// Sends whatever the send queue, the peer's window and the congestion window allow, then
-    /// the FIN once all data is out. With `probe`, one byte goes out even into a zero window.
-    func output(probe: Bool = false) {
+    /// the FIN once all data is out. With `force` (persist timer), silly window avoidance is
+    /// overridden and one byte goes out even into a zero window.
+    func output(force: Bool = false) {
         switch tcb.state {
         case .established, .closeWait, .finWait1, .closing, .lastAck: break
         default: return
         }
-        var forceOne = probe
+        var forceOne = force
         while true {
             let sent = tcb.sndNxt - tcb.sndUna
             let unsent = tcb.sendQueue.count - sent
@@ -57,14 +58,16 @@ extension TCPConnection {
     }
 
     /// RFC 6298 (5.1): the retransmission timer runs while data is outstanding; the persist
-    /// timer runs while the peer's zero window holds back queued data.
+    /// timer (doubling as the silly-window override timer) runs while the peer's window holds
+    /// back queued data.
     func armSendTimers() {
         if tcb.flightSize > 0 {
             if tcb.retransmitDeadline == nil { tcb.retransmitDeadline = stack.now &+ tcb.rto }
             tcb.persistDeadline = nil
         } else {
             tcb.retransmitDeadline = nil
-            let waiting = tcb.sendQueue.count > 0 && tcb.sndWnd == 0
+            // Queued data but nothing in flight: the window is zero or too small to send.
+            let waiting = tcb.sendQueue.count > 0
             if waiting && tcb.persistDeadline == nil {
                 tcb.persistDeadline = stack.now &+ backedOff(tcb.rto, times: tcb.persistBackoff)
             } else if !waiting {

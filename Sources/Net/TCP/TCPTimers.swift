@@ -11,7 +11,7 @@ extension TCPConnection {
         if let deadline = tcb.persistDeadline, deadline <= now {
             tcb.persistDeadline = nil
             tcb.persistBackoff += 1
-            output(probe: true)
+            output(force: true)
         }
     }
 
@@ -45,6 +45,6 @@ extension TCPConnection {
         tcb.recover = nil
         tcb.duplicateACKs = 0
         tcb.sndNxt = tcb.sndUna
-        output(probe: probing)
+        output(force: probing)
     }
 }

@@ -1,0 +1,79 @@
+import Testing
+import Net
+
+@Suite struct TCPTransferTests {
+    @Test func dataBothWaysOnCleanLink() throws {
+        let pair = try ConnectedPair(wire: TestWire())
+        #expect(pair.exchange(clientToServer: 1_000_000, serverToClient: 700_000))
+        #expect(pair.serverReceived == PatternStream(length: 1_000_000, seed: 1).digest)
+        #expect(pair.clientReceived == PatternStream(length: 700_000, seed: 2).digest)
+        #expect(pair.wire.a.stats.retransmissions == 0 && pair.wire.b.stats.retransmissions == 0)
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func megabytesSurviveLossReorderingAndDuplication(seed: UInt64) throws {
+        let wire = TestWire(seed: seed)
+        let pair = try ConnectedPair(wire: wire)
+        wire.lossPercent = 2
+        wire.reorderPercent = 5
+        wire.duplicatePercent = 2
+        #expect(pair.exchange(clientToServer: 3 << 20, serverToClient: 2 << 20))
+        #expect(pair.serverReceived == PatternStream(length: 3 << 20, seed: 1).digest)
+        #expect(pair.clientReceived == PatternStream(length: 2 << 20, seed: 2).digest)
+        #expect(wire.a.stats.retransmissions > 0)
+        #expect(wire.a.stats.fastRetransmissions > 0)
+    }
+
+    @Test func singleLossIsRepairedByFastRetransmit() throws {
+        let wire = TestWire()
+        let pair = try ConnectedPair(wire: wire)
+        var dataSegments = 0
+        wire.dropFilter = { from, frame in
+            let decoded = Decoded(frame)
+            guard from == 0, decoded.isTCP, !decoded.tcpPayload.isEmpty else { return false }
+            dataSegments += 1
+            return dataSegments == 20
+        }
+        let start = wire.now
+        #expect(pair.exchange(clientToServer: 200_000, serverToClient: 0))
+        #expect(pair.serverReceived == PatternStream(length: 200_000, seed: 1).digest)
+        #expect(wire.a.stats.fastRetransmissions == 1)
+        #expect(wire.a.stats.retransmissions == 1)
+        #expect(wire.now - start < 200 * ms)                          // no retransmission timeout
+    }
+
+    @Test func backPressureAndOnWritable() throws {
+        var parameters = NetworkParameters()
+        parameters.tcpSendBufferSize = 10_000
+        let pair = try ConnectedPair(wire: TestWire(parameters: parameters))
+        let big = [UInt8](repeating: 1, count: 25_000)
+        #expect(pair.client.write(big) == 10_000)
+        #expect(pair.client.writableBytes == 0)
+        var writable = 0
+        pair.client.onWritable = { writable += 1 }
+        pair.wire.run(until: { writable > 0 })
+        #expect(pair.client.writableBytes > 0)
+    }
+
+    @Test func zeroWindowPersistAndWindowUpdate() throws {
+        var parameters = NetworkParameters()
+        parameters.tcpReceiveBufferSize = 8192
+        let wire = TestWire(parameters: parameters)
+        let pair = try ConnectedPair(wire: wire)
+        pair.server.onReadable = {}                                   // the server stops reading
+        #expect(pair.client.write([UInt8](repeating: 5, count: 20_000)) == 20_000)
+        wire.run(for: 30 * second)
+        #expect(pair.server.availableBytes == 8192)
+        #expect(pair.client.info.sndWnd == 0)
+        // Probes went out (one byte each) and were answered with a zero window.
+        let probes = wire.sent.filter { $0.from == 0 && Decoded($0.bytes).isTCP && Decoded($0.bytes).tcpPayload.count == 1 }
+        #expect(probes.count >= 3)
+        let gaps = zip(probes.dropFirst(), probes).map { $0.at - $1.at }
+        #expect(gaps.count >= 2 && gaps[1] > gaps[0])                 // backoff
+        // Reading opens the window; the update restarts the transfer.
+        var collected = pair.server.readAll()
+        pair.server.onReadable = { collected += pair.server.readAll() }
+        #expect(wire.run(until: { collected.count == 20_000 }))
+        #expect(collected == [UInt8](repeating: 5, count: 20_000))
+    }
+}
