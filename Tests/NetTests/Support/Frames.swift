@@ -161,7 +161,8 @@ final class CapturedStack {
     }
 
     /// Teaches the stack the peer's MAC so that replies go out immediately.
-    func learnPeer() {
+    @discardableResult
+    func learnPeer() -> [Decoded] {
         deliver(Frames.ethernet(to: .broadcast, from: Self.peerMAC, type: 0x0806,
                                 Frames.arp(operation: 1, senderMAC: Self.peerMAC, senderIP: Self.peerIP,
                                            targetMAC: .zero, targetIP: Self.ip)))
