@@ -1,5 +1,5 @@
 import Testing
-@testable import Net
+import Net
 
 @Suite struct ChecksumTests {
     @Test func rfc1071Example() {

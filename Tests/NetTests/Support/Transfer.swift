@@ -1,31 +1,27 @@
 import Net
 
-/// FNV-1a, to compare large streams cheaply.
-struct Digest: Equatable {
-    var value: UInt64 = 0xCBF2_9CE4_8422_2325
-    var count = 0
+/// A deterministic byte stream: a pseudo-random table repeated with a prime period, stored
+/// twice so that any window of up to `period` bytes is contiguous.
+struct Pattern {
+    static let period = 65521
+    let table: [UInt8]
 
-    mutating func add(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            value = (value ^ UInt64(byte)) &* 0x100_0000_01B3
-            count += 1
-        }
+    init(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        let once = (0 ..< Self.period).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        table = once + once
     }
 }
 
-/// A deterministic pseudo-random byte stream of a given length.
+/// Writes `length` bytes of a pattern into a connection as fast as it accepts them.
 struct PatternStream {
     let length: Int
-    let seed: UInt64
+    let pattern: Pattern
     private(set) var offset = 0
 
     init(length: Int, seed: UInt64) {
         self.length = length
-        self.seed = seed
-    }
-
-    static func byte(at index: Int, seed: UInt64) -> UInt8 {
-        UInt8(truncatingIfNeeded: (UInt64(index) &* 0x9E37_79B9 &+ seed) >> 7 ^ UInt64(index))
+        pattern = Pattern(seed: seed)
     }
 
     var remaining: Int { length - offset }
@@ -33,19 +29,41 @@ struct PatternStream {
     /// Writes as much as the connection accepts; returns true when everything has been written.
     mutating func pump(into connection: TCPConnection) -> Bool {
         while remaining > 0 {
-            let chunk = (0 ..< min(remaining, 16384)).map { Self.byte(at: offset + $0, seed: seed) }
-            let accepted = connection.write(chunk)
+            let start = offset % Pattern.period
+            let chunk = min(remaining, 16384)
+            let accepted = pattern.table.withUnsafeBytes {
+                connection.write(UnsafeRawBufferPointer(rebasing: $0[start ..< start + chunk]))
+            }
             offset += accepted
-            if accepted < chunk.count { return false }
+            if accepted < chunk { return false }
         }
         return true
     }
+}
 
-    var digest: Digest {
-        var digest = Digest()
-        digest.add((0 ..< length).lazy.map { Self.byte(at: $0, seed: seed) })
-        return digest
+/// Checks a received stream byte for byte against the pattern it should carry.
+struct StreamVerifier {
+    let pattern: Pattern
+    private(set) var count = 0
+    private(set) var intact = true
+
+    init(seed: UInt64) { pattern = Pattern(seed: seed) }
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        var done = 0
+        while done < bytes.count {
+            let start = (count + done) % Pattern.period
+            let length = min(bytes.count - done, Pattern.period)
+            let matches = pattern.table.withUnsafeBytes {
+                $0[start ..< start + length].elementsEqual(bytes[done ..< done + length])
+            }
+            if !matches { intact = false }
+            done += length
+        }
+        count += bytes.count
     }
+
+    func verifies(length: Int) -> Bool { intact && count == length }
 }
 
 /// A connection between the two stacks of a `TestWire`, with both ends wired to pump and
@@ -54,8 +72,9 @@ final class ConnectedPair {
     let wire: TestWire
     var client: TCPConnection!
     var server: TCPConnection!
-    var clientReceived = Digest()
-    var serverReceived = Digest()
+    var clientReceived = StreamVerifier(seed: 2)
+    var serverReceived = StreamVerifier(seed: 1)
+    private var scratch = [UInt8](repeating: 0, count: 65536)
     var clientClosed: TCPCloseReason?
     var serverClosed: TCPCloseReason?
 
@@ -64,16 +83,26 @@ final class ConnectedPair {
         let listener = try wire.b.tcp.listen(port: port)
         listener.onAccept = { [unowned self] connection in
             server = connection
-            connection.onReadable = { [unowned self] in serverReceived.add(connection.readAll()) }
+            connection.onReadable = { [unowned self] in drain(connection, into: &serverReceived) }
             connection.onClosed = { [unowned self] in serverClosed = $0 }
         }
         client = try wire.a.tcp.connect(to: SocketAddress(TestWire.ips[1], port))
-        client.onReadable = { [unowned self] in clientReceived.add(client.readAll()) }
+        client.onReadable = { [unowned self] in drain(client, into: &clientReceived) }
         client.onClosed = { [unowned self] in clientClosed = $0 }
         guard wire.run(until: { [unowned self] in server != nil && client.state == .established }) else {
             throw NetError.noRoute
         }
         listener.close()
+    }
+
+    private func drain(_ connection: TCPConnection, into verifier: inout StreamVerifier) {
+        scratch.withUnsafeMutableBytes { buffer in
+            while true {
+                let count = connection.read(into: buffer)
+                if count == 0 { break }
+                verifier.add(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            }
+        }
     }
 
     /// Sends `clientToServer` and `serverToClient` bytes at the same time; returns when both
