@@ -19,6 +19,11 @@ import Net
         #expect(noPrefix == .manual(ip: IPv4Address(192, 168, 1, 9), netmask: IPv4Address(255, 255, 255, 0),
                                     gateway: nil, dns: nil))
         #expect(try AddressingMode.parse(commandLine: "ip=dhcp") == .dhcp)
+        let mac = MACAddress(2, 0, 0, 0, 0, 1)
+        #expect(mode.interfaceConfig(mac: mac) == InterfaceConfig(mac: mac, ip: IPv4Address(10, 0, 2, 15),
+                                                                 netmask: IPv4Address(255, 255, 255, 0),
+                                                                 gateway: IPv4Address(10, 0, 2, 2), dns: IPv4Address(10, 0, 2, 3)))
+        #expect(!AddressingMode.dhcp.interfaceConfig(mac: mac).isConfigured)
     }
 
     @Test func rejectsBadCommandLines() {

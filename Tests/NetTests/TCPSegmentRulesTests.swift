@@ -145,3 +145,35 @@ import Net
         #expect(peer.host.stack.tcp.connectionCount == 1)
     }
 }
+
+@Suite struct TCPReassemblyLimitTests {
+    @Test func scatteredTinySegmentsAreCapped() throws {
+        let peer = TCPPeer()
+        try peer.establish()
+        let base = peer.seq
+        let stream = (0 ..< 1000).map { UInt8(truncatingIfNeeded: $0 * 13) }
+        // Every other byte after a hole at 0: 499 one-byte blocks would be needed.
+        for offset in stride(from: 2, to: 1000, by: 2) {
+            peer.send(flags: .ack, seq: base + UInt32(offset), payload: [stream[offset]])
+        }
+        let held = try #require(peer.connection?.info.outOfOrderBytes)
+        #expect(held == 128)
+        #expect(peer.host.stack.stats[.unacceptableSegment] == 499 - 128)
+        // Adjacent arrivals extend a block instead of adding one.
+        peer.send(flags: .ack, seq: base + 3, payload: [stream[3]])
+        #expect(peer.connection?.info.outOfOrderBytes == 129)
+        // The sender retransmits everything in order; the stream is complete and correct.
+        peer.send(flags: .ack, seq: base, payload: stream)
+        #expect(peer.received == stream)
+    }
+
+    @Test func abortInsideOnReadableStopsProcessing() throws {
+        let peer = TCPPeer()
+        try peer.establish()
+        let connection = try #require(peer.connection)
+        connection.onReadable = { connection.abort() }
+        let replies = peer.sendData(Array("data and fin".utf8), flags: [.ack, .fin])
+        #expect(replies.count == 1 && replies[0].flags == .rst)
+        #expect(peer.closeReason == .aborted && connection.state == .closed)
+    }
+}

@@ -80,6 +80,16 @@ public enum AddressingMode: Hashable, Sendable {
         return .manual(ip: ip, netmask: netmask, gateway: gateway, dns: dns)
     }
 
+    /// The interface configuration to start with: the static addresses, or none yet for DHCP.
+    public func interfaceConfig(mac: MACAddress) -> InterfaceConfig {
+        switch self {
+        case .dhcp:
+            return InterfaceConfig(mac: mac)
+        case .manual(let ip, let netmask, let gateway, let dns):
+            return InterfaceConfig(mac: mac, ip: ip, netmask: netmask, gateway: gateway, dns: dns)
+        }
+    }
+
     private static func parseCIDR(_ text: Substring) -> (IPv4Address, IPv4Address)? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2, let ip = IPv4Address(parts[0]) else { return nil }

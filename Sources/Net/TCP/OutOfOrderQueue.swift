@@ -1,6 +1,9 @@
 /// Received segments beyond RCV.NXT, kept sorted and non-overlapping until the hole before them
-/// is filled. Already-held bytes win over retransmitted copies.
+/// is filled. Already-held bytes win over retransmitted copies. The block count is capped so that
+/// a peer sending many tiny scattered segments cannot make us hold thousands of allocations.
 struct OutOfOrderQueue {
+    static let maximumBlocks = 128
+
     struct Block {
         var seq: SeqNum
         var bytes: [UInt8]
@@ -12,8 +15,10 @@ struct OutOfOrderQueue {
     var isEmpty: Bool { blocks.isEmpty }
     var byteCount: Int { blocks.reduce(0) { $0 + $1.bytes.count } }
 
-    /// Stores the parts of `bytes` (starting at `seq`) that are not held yet.
-    mutating func insert(seq: SeqNum, bytes: UnsafeRawBufferPointer) {
+    /// Stores the parts of `bytes` (starting at `seq`) that are not held yet. Returns false when
+    /// the block limit left some of them out.
+    @discardableResult
+    mutating func insert(seq: SeqNum, bytes: UnsafeRawBufferPointer) -> Bool {
         var start = seq
         let end = seq + bytes.count
         var index = 0
@@ -22,15 +27,20 @@ struct OutOfOrderQueue {
             while index < blocks.count, blocks[index].end <= start { index += 1 }
             let gapEnd = index < blocks.count ? min(end, blocks[index].seq) : end
             if start < gapEnd {
-                let from = start - seq
-                let piece = Array(bytes[from ..< from + (gapEnd - start)])
-                blocks.insert(Block(seq: start, bytes: piece), at: index)
-                index += 1
+                let piece = bytes[(start - seq) ..< (gapEnd - seq)]
+                if index > 0 && blocks[index - 1].end == start {
+                    blocks[index - 1].bytes += piece                    // extends the previous block
+                } else {
+                    guard blocks.count < Self.maximumBlocks else { return false }
+                    blocks.insert(Block(seq: start, bytes: Array(piece)), at: index)
+                    index += 1
+                }
             }
             guard index < blocks.count else { break }
             start = max(gapEnd, blocks[index].end)
             index += 1
         }
+        return true
     }
 
     /// Moves every byte contiguous with `next` into `ring` and returns the new next sequence number.

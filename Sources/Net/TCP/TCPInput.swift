@@ -249,6 +249,7 @@ extension TCPConnection {
                 fin = false
             }
             if !payload.isEmpty { receiveData(seq: seq, payload) }
+            guard tcb.state != .closed else { return }              // the user aborted in onReadable
         }
         guard fin, !tcb.finReceived else { return }
         let finSeq = seq + payload.count
@@ -262,7 +263,7 @@ extension TCPConnection {
 
     private func receiveData(seq: SeqNum, _ payload: UnsafeRawBufferPointer) {
         guard seq == tcb.rcvNxt else {
-            tcb.outOfOrder.insert(seq: seq, bytes: payload)
+            if !tcb.outOfOrder.insert(seq: seq, bytes: payload) { stack.stats.drop(.unacceptableSegment) }
             tcb.ackNow = true                                  // duplicate ACK tells the sender about the hole
             return
         }
@@ -289,11 +290,12 @@ extension TCPConnection {
         tcb.ackNow = true
         switch tcb.state {
         case .synReceived, .established: tcb.state = .closeWait
-        case .finWait1: if tcb.finAcked { enterTimeWait() } else { tcb.state = .closing }
-        case .finWait2: enterTimeWait()
+        case .finWait1 where !tcb.finAcked: tcb.state = .closing
         default: break
         }
+        // The end of stream is reported before TIME-WAIT reports the close.
         onReadable?()
+        if tcb.state == .finWait2 { enterTimeWait() }
     }
 
     func enterTimeWait() {

@@ -123,6 +123,7 @@ final class CapturedStack {
         stack = NetworkStack(config: config, parameters: parameters, random: { random.next() }) { [weak self] frame in
             self?.output.append(Array(frame))
         }
+        stack.poll(now: now)
     }
 
     /// Delivers a frame from the peer and returns what the stack sent in response.

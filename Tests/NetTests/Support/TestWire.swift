@@ -38,6 +38,7 @@ final class TestWire {
             let stack = NetworkStack(config: config, parameters: parameters, random: { random.next() }) { [weak self] frame in
                 self?.transmit(from: index, Array(frame))
             }
+            stack.poll(now: now)
             stacks.append(stack)
         }
     }
