@@ -60,7 +60,7 @@ public final class NetworkStack {
 
     /// The earliest time at which `poll` has work to do, or nil when nothing is pending.
     public var nextDeadline: UInt64? {
-        [serviceTimers.earliest, tcpTables.timers.earliest, arp.nextRetry].compactMap { $0 }.min()
+        earliest(earliest(serviceTimers.earliest, tcpTables.timers.earliest), arp.nextRetry)
     }
 
     private func advanceClock(to time: UInt64) {

@@ -29,3 +29,10 @@ extension NetworkStack {
         }
     }
 }
+
+/// The earlier of two optional deadlines (nil means "no deadline").
+func earliest(_ a: UInt64?, _ b: UInt64?) -> UInt64? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return min(a, b)
+}

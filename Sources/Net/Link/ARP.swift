@@ -64,7 +64,7 @@ struct ARPTable {
         return entry.mac
     }
 
-    var nextRetry: UInt64? { pending.values.map { $0.nextRetry }.min() }
+    var nextRetry: UInt64? { pending.values.reduce(nil) { earliest($0, $1.nextRetry) } }
 }
 
 extension NetworkStack {

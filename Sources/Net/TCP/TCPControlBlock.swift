@@ -112,7 +112,7 @@ struct TCPControlBlock {
 
     /// The earliest pending timer.
     var earliestDeadline: UInt64? {
-        [retransmitDeadline, persistDeadline, delayedACKDeadline, timeWaitDeadline].compactMap { $0 }.min()
+        earliest(earliest(retransmitDeadline, persistDeadline), earliest(delayedACKDeadline, timeWaitDeadline))
     }
 }
 

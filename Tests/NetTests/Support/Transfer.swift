@@ -1,3 +1,4 @@
+import Foundation
 import Net
 
 /// A deterministic byte stream: a pseudo-random table repeated with a prime period, stored
@@ -55,7 +56,7 @@ struct StreamVerifier {
             let start = (count + done) % Pattern.period
             let length = min(bytes.count - done, Pattern.period)
             let matches = pattern.table.withUnsafeBytes {
-                $0[start ..< start + length].elementsEqual(bytes[done ..< done + length])
+                memcmp($0.baseAddress! + start, bytes.baseAddress! + done, length) == 0
             }
             if !matches { intact = false }
             done += length
