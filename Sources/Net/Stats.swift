@@ -13,6 +13,7 @@ public enum DropReason: Int, CaseIterable, Sendable, Error {
     case arpUnresolved        // outgoing packet dropped: next hop never answered ARP
     case arpQueueFull         // outgoing packet dropped: too many waiting for ARP
     case unacceptableSegment  // TCP segment outside the receive window or failing RFC 5961 checks
+    case oversized            // a reply would not fit the link MTU (e.g. a jumbo echo request)
 }
 
 /// Counters for received, sent and dropped traffic.

@@ -97,6 +97,13 @@ import Net
         #expect(host.stack.stats[.badChecksum] == 1)
         #expect(host.deliverIP(proto: 1, [8, 0, 0]).isEmpty)
         #expect(host.stack.stats[.truncated] == 1)
+        // A jumbo echo request (larger than our MTU allows in reply) is dropped, not answered.
+        var jumbo: [UInt8] = [8, 0, 0, 0, 0, 1, 0, 1] + [UInt8](repeating: 0xAB, count: 3000)
+        let checksum = referenceChecksum(jumbo)
+        jumbo[2] = UInt8(checksum >> 8)
+        jumbo[3] = UInt8(checksum & 0xFF)
+        #expect(host.deliverIP(proto: 1, jumbo).isEmpty)
+        #expect(host.stack.stats[.oversized] == 1)
     }
 }
 
@@ -113,6 +120,16 @@ import Net
         #expect(wire.run(until: { !received.isEmpty }))
         #expect(received == Array("hello over udp".utf8))
         #expect(source == SocketAddress(TestWire.ips[1], 7))
+    }
+
+    @Test func unconfiguredStackOnlyBroadcasts() throws {
+        let host = CapturedStack(configured: false)
+        let socket = try host.stack.udp.bind(port: 68)
+        #expect(throws: NetError.noRoute) { try socket.send([1], to: SocketAddress(IPv4Address(10, 0, 2, 2), 67)) }
+        try socket.send([1], to: SocketAddress(.broadcast, 67))
+        let frame = try #require(host.output.last.map(Decoded.init))
+        #expect(frame.isUDP && frame.ipSource == .any && Array(frame.bytes[0 ..< 6]) == bytes(MACAddress.broadcast))
+        #expect(frame.checksumsValid)
     }
 
     @Test func bindRules() throws {
@@ -191,6 +208,10 @@ import Net
         #expect(host.stack.stats[.notForUs] == 1)
         send(Frames.ipv4(from: CapturedStack.peerIP, to: CapturedStack.ip, proto: 99, [0]))
         #expect(host.stack.stats[.unsupportedProtocol] == 1)
+        for martian in [IPv4Address(127, 0, 0, 1), IPv4Address(224, 0, 0, 1), .broadcast, CapturedStack.ip] {
+            send(Frames.ipv4(from: martian, to: CapturedStack.ip, proto: 17, [0]))
+        }
+        #expect(host.stack.stats[.badAddress] == 4)
         #expect(host.output.isEmpty)
     }
 

@@ -88,7 +88,7 @@ import Net
         host.learnPeer()
         _ = try host.stack.tcp.listen(port: 80, backlog: 64)
         for index in 0 ..< 20000 {
-            let source = IPv4Address(raw: IPv4Address(10, 0, 2, 0).raw + UInt32(index % 200) + 3)
+            let source = IPv4Address(raw: IPv4Address(10, 0, 3, 0).raw + UInt32(index % 200) + 1)
             _ = host.deliverIP(proto: 6, Frames.tcp(from: SocketAddress(source, UInt16(1024 + index)),
                                                     to: SocketAddress(CapturedStack.ip, 80), seq: UInt32(index), flags: .syn),
                                from: source)

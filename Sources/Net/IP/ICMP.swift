@@ -12,6 +12,7 @@ extension NetworkStack {
         guard message.u8(0) == ICMPType.echoRequest, message.u8(1) == 0, !broadcast else {
             return stats.drop(.unsupportedProtocol)
         }
+        guard message.count <= maxIPPayload else { return stats.drop(.oversized) }
         sendIPv4(to: header.source, protocolNumber: IPProtocol.icmp, payloadLength: message.count) { reply in
             reply.copyMemory(from: message)
             reply.put8(ICMPType.echoReply, at: 0)

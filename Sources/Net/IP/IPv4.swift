@@ -69,7 +69,9 @@ extension NetworkStack {
         let header: IPv4Header
         do { header = try IPv4Header(parsing: packet) } catch { return stats.drop(error) }
         guard !header.isFragment else { return stats.drop(.fragment) }
-        guard header.source != .broadcast, header.source.raw >> 28 != 0xE else { return stats.drop(.badAddress) }
+        // Martian sources: broadcast, multicast, loopback, or our own address.
+        guard header.source != .broadcast, header.source.raw >> 28 != 0xE, header.source.raw >> 24 != 127,
+              !(config.isConfigured && header.source == config.ip) else { return stats.drop(.badAddress) }
         let broadcast = header.destination == .broadcast || (config.isConfigured && header.destination == config.subnetBroadcast)
         // Before an address is assigned, DHCP replies may be unicast to the offered address.
         let unconfiguredDHCP = !config.isConfigured && header.protocolNumber == IPProtocol.udp
@@ -94,8 +96,9 @@ extension NetworkStack {
                   source: IPv4Address? = nil, fill: (UnsafeMutableRawBufferPointer) -> Void) -> Bool {
         precondition(payloadLength <= maxIPPayload)
         let broadcast = destination == .broadcast || (config.isConfigured && destination == config.subnetBroadcast)
-        let nextHop = broadcast ? destination : config.nextHop(for: destination)
-        guard let nextHop else { return false }
+        guard broadcast || config.isConfigured, let nextHop = broadcast ? destination : config.nextHop(for: destination) else {
+            return false
+        }
         let ipLength = IPv4Header.minimumSize + payloadLength
         let frame = txBuffer.slice(0, EthernetHeader.size + ipLength)
         EthernetHeader(destination: .broadcast, source: config.mac, etherType: EtherType.ipv4).write(to: frame)
