@@ -109,7 +109,7 @@ import Net
         #expect(connection.state == .lastAck)
         let fin = try #require(peer.host.output.map(Decoded.init).last)
         // The peer's ACK is "lost": the FIN is retransmitted.
-        let retransmitted = peer.host.advance(by: 1100 * ms)
+        let retransmitted = peer.host.advance(by: connection.info.rto + 1 * ms)
         #expect(retransmitted.count == 1 && retransmitted[0].flags.contains(.fin) && retransmitted[0].seq == fin.seq)
         peer.stackSeq = fin.seq &+ 1
         peer.send(flags: .ack)

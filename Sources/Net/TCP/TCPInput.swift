@@ -61,7 +61,7 @@ extension TCPConnection {
         learnPeer(from: segment)
         if flags.contains(.ack) {
             tcb.sndUna = segment.ack
-            takeRTTSample(ackedUpTo: segment.ack, sentAt: nil)
+            if let sample = tcb.rttSample { takeRTTSample(sentAt: sample.sentAt) }
             tcb.retransmitDeadline = nil
             tcb.retransmissions = 0
             tcb.state = .established
@@ -175,7 +175,7 @@ extension TCPConnection {
         tcb.sendQueue.discard(dataAcked)
         tcb.sndUna = ack
         if tcb.sndNxt < ack { tcb.sndNxt = ack }
-        if let sample = tcb.rttSample, sample.seq < ack { takeRTTSample(ackedUpTo: ack, sentAt: sample.sentAt) }
+        if let sample = tcb.rttSample, sample.seq < ack { takeRTTSample(sentAt: sample.sentAt) }
         tcb.retransmissions = 0
         tcb.duplicateACKs = 0
         let mss = tcb.sndMSS
@@ -216,9 +216,8 @@ extension TCPConnection {
     }
 
     /// RFC 6298 (2.2)/(2.3) with a clock granularity of 1 ms.
-    private func takeRTTSample(ackedUpTo ack: SeqNum, sentAt: UInt64?) {
+    private func takeRTTSample(sentAt: UInt64) {
         tcb.rttSample = nil
-        guard let sentAt else { return }
         let rtt = stack.now &- sentAt
         if tcb.srtt == 0 {
             tcb.srtt = max(rtt, 1)

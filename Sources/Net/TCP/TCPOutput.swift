@@ -87,6 +87,8 @@ extension TCPConnection {
         let synAck = tcb.state == .synReceived
         var options = TCPOptions(mss: UInt16(clamping: stack.ourMSS))
         if !synAck || tcb.sndScale > 0 || tcb.rcvScale > 0 { options.windowScale = tcb.rcvScale }
+        // Karn's rule: only the first transmission of the SYN is timed.
+        tcb.rttSample = tcb.sndMax == tcb.iss ? (tcb.iss, stack.now) : nil
         sendSegment(flags: synAck ? [.syn, .ack] : [.syn], seq: tcb.iss, options: options)
         tcb.sndNxt = tcb.iss + 1
         tcb.sndMax = tcb.sndNxt
