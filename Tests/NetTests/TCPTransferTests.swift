@@ -70,10 +70,24 @@ import Net
         #expect(probes.count >= 3)
         let gaps = zip(probes.dropFirst(), probes).map { $0.at - $1.at }
         #expect(gaps.count >= 2 && gaps[1] > gaps[0])                 // backoff
-        // Reading opens the window; the update restarts the transfer.
+        // Reading opens the window: a window update goes out at once and restarts the transfer.
+        let sentBefore = wire.sent.count
         var collected = pair.server.readAll()
+        let update = wire.sent[sentBefore...].map { Decoded($0.bytes) }.filter(\.isTCP)
+        #expect(update.count == 1 && update[0].flags == .ack && update[0].window > 0)
         pair.server.onReadable = { collected += pair.server.readAll() }
         #expect(wire.run(until: { collected.count == 20_000 }))
         #expect(collected == [UInt8](repeating: 5, count: 20_000))
+    }
+
+    @Test func smallMTULimitsSegments() throws {
+        var parameters = NetworkParameters()
+        parameters.mtu = 576
+        let wire = TestWire(parameters: parameters)
+        let pair = try ConnectedPair(wire: wire)
+        #expect(pair.client.info.sndMSS == 536)
+        #expect(pair.exchange(clientToServer: 100_000, serverToClient: 50_000))
+        #expect(pair.serverReceived.verifies(length: 100_000) && pair.clientReceived.verifies(length: 50_000))
+        #expect(wire.sent.allSatisfy { $0.bytes.count <= 14 + 576 })
     }
 }
