@@ -58,7 +58,8 @@ struct TCPControlBlock {
     var cwnd: Int
     var ssthresh = Int(Int32.max)
     var duplicateACKs = 0
-    var recover: SeqNum?         // NewReno: SND.NXT when fast recovery began
+    var recover: SeqNum          // RFC 6582: highest sequence sent when recovery (or a timeout) began
+    var inFastRecovery = false
 
     // Delayed ACK (RFC 9293 3.8.6.3): unacknowledged full segments received.
     var unackedSegments = 0
@@ -80,6 +81,7 @@ struct TCPControlBlock {
         sndUna = iss
         sndNxt = iss
         sndMax = iss
+        recover = iss
         sndMSS = mss
         self.rcvScale = rcvScale
         sendQueue = ByteRing(limit: sendBufferSize)

@@ -152,7 +152,13 @@ extension TCPConnection {
             duplicateACK()
         }
         if tcb.sndWl1 < segment.seq || (tcb.sndWl1 == segment.seq && tcb.sndWl2 <= ack) {
+            let wasClosed = tcb.sndWnd == 0
             updateSendWindow(segment)
+            if wasClosed && tcb.sndWnd > 0 && ack == tcb.sndUna && tcb.sndNxt > tcb.sndUna {
+                // The window opened but our zero-window probe was refused: send it again as data.
+                tcb.sndNxt = tcb.sndUna
+                tcb.retransmitDeadline = nil
+            }
         }
         guard tcb.finAcked else { return true }
         switch tcb.state {
@@ -179,10 +185,10 @@ extension TCPConnection {
         tcb.retransmissions = 0
         tcb.duplicateACKs = 0
         let mss = tcb.sndMSS
-        if let recover = tcb.recover {
-            if ack >= recover {
+        if tcb.inFastRecovery {
+            if ack >= tcb.recover {
                 tcb.cwnd = min(tcb.ssthresh, max(tcb.flightSize, mss) + mss)   // RFC 6582 full ACK
-                tcb.recover = nil
+                tcb.inFastRecovery = false
             } else {
                 retransmitFirstSegment()                                       // partial ACK
                 tcb.cwnd = max(tcb.cwnd - acked + mss, mss)
@@ -203,9 +209,12 @@ extension TCPConnection {
     private func duplicateACK() {
         tcb.duplicateACKs += 1
         let mss = tcb.sndMSS
-        if tcb.recover != nil {
+        if tcb.inFastRecovery {
             tcb.cwnd += mss
-        } else if tcb.duplicateACKs == 3 {
+        } else if tcb.duplicateACKs == 3 && tcb.sndUna > tcb.recover {
+            // RFC 6582 section 3.2: duplicates of data sent before the last recovery or
+            // timeout do not start another one.
+            tcb.inFastRecovery = true
             tcb.ssthresh = max(tcb.flightSize / 2, 2 * mss)
             tcb.recover = tcb.sndMax
             stack.stats.fastRetransmissions &+= 1
