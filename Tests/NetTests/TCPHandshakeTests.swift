@@ -132,4 +132,40 @@ import Net
         #expect(wire.a.tcp.connectionCount == 0)
         #expect(throws: NetError.noRoute) { try wire.a.tcp.connect(to: SocketAddress(IPv4Address(8, 8, 8, 8), 80)) }
     }
+
+    @Test func simultaneousOpen() throws {
+        let host = CapturedStack()
+        host.learnPeer()
+        host.output.removeAll()
+        let connection = try host.stack.tcp.connect(to: SocketAddress(CapturedStack.peerIP, 8080))
+        var connected = false
+        connection.onConnected = { connected = true }
+        let syn = try #require(host.output.map(Decoded.init).first)
+        #expect(syn.flags == .syn && syn.tcpOptions.count == 8)
+        // The peer's own SYN crosses ours.
+        let synAck = host.deliverTCP(port: syn.sourcePort, peerPort: 8080, seq: 7000, flags: .syn)
+        #expect(connection.state == .synReceived)
+        #expect(synAck.count == 1 && synAck[0].flags == [.syn, .ack] && synAck[0].seq == syn.seq && synAck[0].ack == 7001)
+        // Its SYN-ACK (repeating the SYN) completes the handshake.
+        host.deliverTCP(port: syn.sourcePort, peerPort: 8080, seq: 7000, ack: syn.seq + 1, flags: [.syn, .ack])
+        #expect(connected && connection.state == .established)
+    }
+
+    @Test func synSentRejectsBadAcks() throws {
+        let host = CapturedStack()
+        host.learnPeer()
+        host.output.removeAll()
+        let connection = try host.stack.tcp.connect(to: SocketAddress(CapturedStack.peerIP, 8080))
+        let syn = try #require(host.output.map(Decoded.init).first)
+        let reset = host.deliverTCP(port: syn.sourcePort, peerPort: 8080, seq: 1, ack: syn.seq + 5, flags: [.syn, .ack])
+        #expect(reset.count == 1 && reset[0].flags == .rst && reset[0].seq == syn.seq + 5)
+        #expect(connection.state == .synSent)
+        // A RST whose ACK does not match is ignored; a matching one refuses the connection.
+        host.deliverTCP(port: syn.sourcePort, peerPort: 8080, seq: 1, ack: syn.seq + 9, flags: [.rst, .ack])
+        #expect(connection.state == .synSent)
+        var reason: TCPCloseReason?
+        connection.onClosed = { reason = $0 }
+        host.deliverTCP(port: syn.sourcePort, peerPort: 8080, seq: 0, ack: syn.seq + 1, flags: [.rst, .ack])
+        #expect(reason == .refused && connection.state == .closed)
+    }
 }

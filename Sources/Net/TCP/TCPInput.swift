@@ -75,11 +75,15 @@ extension TCPConnection {
     }
 
     private func receiveSynchronized(_ segment: TCPSegment) {
-        let flags = segment.flags
-        // A retransmitted SYN while we wait for the handshake's ACK: our SYN-ACK was lost.
-        if tcb.state == .synReceived, flags.contains(.syn), !flags.contains(.ack), segment.seq == tcb.irs {
-            return sendSYN()
+        var segment = segment
+        if tcb.state == .synReceived, segment.flags.contains(.syn), segment.seq == tcb.irs {
+            // A retransmitted SYN means our SYN-ACK was lost.
+            guard segment.flags.contains(.ack) else { return sendSYN() }
+            // Simultaneous open: the peer's SYN-ACK repeats its SYN; only its ACK is new.
+            segment.seq = segment.seq + 1
+            segment.flags.remove(.syn)
         }
+        let flags = segment.flags
         guard isAcceptable(segment) else {
             stack.stats.drop(.unacceptableSegment)
             if !flags.contains(.rst) {
