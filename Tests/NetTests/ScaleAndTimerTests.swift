@@ -41,6 +41,14 @@ import Net
         #expect(wire.a.nextDeadline == nil && wire.b.nextDeadline == nil)
     }
 
+    @Test func connectionLimitIsEnforced() throws {
+        var parameters = NetworkParameters()
+        parameters.tcpMaxConnections = 3
+        let wire = TestWire(parameters: parameters)
+        for _ in 0 ..< 3 { _ = try wire.a.tcp.connect(to: SocketAddress(TestWire.ips[1], 7)) }
+        #expect(throws: NetError.tooManyConnections) { try wire.a.tcp.connect(to: SocketAddress(TestWire.ips[1], 7)) }
+    }
+
     @Test func serviceTimersFireInOrderAndCancel() {
         let host = CapturedStack()
         var fired: [String] = []
