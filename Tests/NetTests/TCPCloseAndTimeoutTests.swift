@@ -86,6 +86,23 @@ import Net
         #expect(peer.host.stack.tcp.connectionCount == 0)
     }
 
+    @Test func newSynReopensTimeWaitPair() throws {
+        let peer = TCPPeer()
+        try peer.establish()
+        let first = try #require(peer.connection)
+        first.close()
+        let fin = try #require(peer.host.output.map(Decoded.init).last)
+        peer.stackSeq = fin.seq &+ 1
+        peer.send(flags: [.ack, .fin])
+        #expect(first.state == .timeWait)
+        // An old duplicate SYN is answered with an ACK; a SYN beyond RCV.NXT starts a new connection.
+        let old = peer.send(flags: .syn, seq: peer.seq &- 10)
+        #expect(old.count == 1 && old[0].flags == .ack)
+        let synAck = peer.send(flags: .syn, seq: peer.seq &+ 100_000)
+        #expect(synAck.count == 1 && synAck[0].flags == [.syn, .ack] && synAck[0].ack == peer.seq &+ 100_001)
+        #expect(first.state == .closed && peer.host.stack.tcp.connectionCount == 1)
+    }
+
     @Test func simultaneousClose() throws {
         let wire = TestWire()
         let pair = try ConnectedPair(wire: wire)

@@ -151,6 +151,22 @@ import Net
         #expect(connected && connection.state == .established)
     }
 
+    @Test func closeDuringSimultaneousOpenSendsFINAfterHandshake() throws {
+        let host = CapturedStack()
+        host.learnPeer()
+        host.output.removeAll()
+        let connection = try host.stack.tcp.connect(to: SocketAddress(CapturedStack.peerIP, 8080))
+        let syn = try #require(host.output.map(Decoded.init).first)
+        host.deliverTCP(port: syn.sourcePort, peerPort: 8080, seq: 7000, flags: .syn)
+        #expect(connection.write(Array("queued".utf8)) == 6)
+        connection.close()
+        #expect(connection.state == .synReceived)
+        let replies = host.deliverTCP(port: syn.sourcePort, peerPort: 8080, seq: 7001, ack: syn.seq + 1, flags: .ack)
+        #expect(connection.state == .finWait1)
+        #expect(replies.count == 1 && replies[0].flags == [.ack, .psh, .fin])
+        #expect(replies[0].seq == syn.seq + 1 && replies[0].tcpPayload == Array("queued".utf8))
+    }
+
     @Test func synSentRejectsBadAcks() throws {
         let host = CapturedStack()
         host.learnPeer()

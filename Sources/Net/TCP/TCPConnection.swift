@@ -85,7 +85,10 @@ public final class TCPConnection {
         switch tcb.state {
         case .synSent:
             terminate(.aborted)
-        case .synReceived, .established:
+        case .synReceived:
+            tcb.finQueued = true                // FIN-WAIT-1 once the handshake completes
+            return
+        case .established:
             tcb.finQueued = true
             tcb.state = .finWait1
         case .closeWait:

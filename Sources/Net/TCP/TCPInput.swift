@@ -128,7 +128,7 @@ extension TCPConnection {
                 stack.sendReset(from: tcb.local, to: tcb.remote, seq: ack, ack: nil)
                 return false
             }
-            tcb.state = .established
+            tcb.state = tcb.finQueued ? .finWait1 : .established
             tcb.retransmissions = 0
             updateSendWindow(segment)
             let acceptingListener = listener

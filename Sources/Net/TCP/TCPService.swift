@@ -91,13 +91,17 @@ extension NetworkStack {
         }
         let local = SocketAddress(header.destination, segment.destinationPort)
         let remote = SocketAddress(header.source, segment.sourcePort)
+        let isPlainSYN = segment.flags.contains(.syn) && !segment.flags.contains(.ack) && !segment.flags.contains(.rst)
+        let listener = isPlainSYN ? tcpTables.listeners[segment.destinationPort] : nil
         if let connection = tcpTables.connections[ConnectionKey(local: local, remote: remote)] {
-            return connection.receive(segment)
-        }
-        if segment.flags.contains(.syn), !segment.flags.contains(.ack), !segment.flags.contains(.rst),
-           let listener = tcpTables.listeners[segment.destinationPort] {
+            // RFC 9293 3.10.7.4: a new SYN beyond the old sequence space may reopen a TIME-WAIT pair.
+            guard let listener, connection.state == .timeWait, connection.tcb.rcvNxt < segment.seq else {
+                return connection.receive(segment)
+            }
+            connection.terminate(.normal)
             return acceptSYN(segment, local: local, remote: remote, listener: listener)
         }
+        if let listener { return acceptSYN(segment, local: local, remote: remote, listener: listener) }
         stats.drop(.noListener)
         replyWithReset(to: segment, local: local, remote: remote)
     }
