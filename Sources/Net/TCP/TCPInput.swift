@@ -284,7 +284,6 @@ extension TCPConnection {
             tcb.drainOutOfOrder()
             tcb.ackNow = true
         }
-        if let finSeq = tcb.outOfOrderFIN, finSeq == tcb.rcvNxt { receiveFIN() }
         // Delayed ACK: at least every second full-sized segment, otherwise after the timeout.
         tcb.unackedSegments += 1
         if tcb.unackedSegments >= 2 {
@@ -292,6 +291,7 @@ extension TCPConnection {
         } else if tcb.delayedACKDeadline == nil {
             tcb.delayedACKDeadline = stack.now &+ stack.parameters.tcpDelayedACKTimeout
         }
+        if let finSeq = tcb.outOfOrderFIN, finSeq == tcb.rcvNxt { return receiveFIN() }   // reports readability
         onReadable?()
     }
 
