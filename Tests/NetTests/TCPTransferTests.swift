@@ -13,6 +13,7 @@ import Net
     @Test(arguments: [UInt64(1), 2, 3])
     func megabytesSurviveLossReorderingAndDuplication(seed: UInt64) throws {
         let wire = TestWire(seed: seed)
+        wire.logFrames = false
         let pair = try ConnectedPair(wire: wire)
         wire.lossPercent = 2
         wire.reorderPercent = 5

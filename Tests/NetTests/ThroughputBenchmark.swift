@@ -13,6 +13,7 @@ import Testing
     @Test func bulkTransferThroughput() throws {
         for lossPercent in [0.0, 1.0] {
             let wire = TestWire(seed: 5)
+            wire.logFrames = false
             let pair = try ConnectedPair(wire: wire)
             wire.lossPercent = lossPercent
             let clock = ContinuousClock()

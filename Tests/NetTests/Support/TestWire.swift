@@ -23,7 +23,9 @@ final class TestWire {
     var reorderPercent = 0.0
     /// Return true to drop a frame sent by stack `from` (applied before random loss).
     var dropFilter: ((_ from: Int, _ frame: [UInt8]) -> Bool)?
+    /// Every frame sent, unless `logFrames` is off (bulk transfers).
     private(set) var sent: [(from: Int, bytes: [UInt8], at: UInt64)] = []
+    var logFrames = true
     private var inFlight: [Frame] = []
     private var order: UInt64 = 0
     private var rng: SplitMix64
@@ -47,7 +49,7 @@ final class TestWire {
     var b: NetworkStack { stacks[1] }
 
     private func transmit(from: Int, _ bytes: [UInt8]) {
-        sent.append((from, bytes, now))
+        if logFrames { sent.append((from, bytes, now)) }
         if dropFilter?(from, bytes) == true || rng.chance(lossPercent) { return }
         var delay = latency
         if rng.chance(reorderPercent) { delay += rng.below(5 * latency) + latency }
