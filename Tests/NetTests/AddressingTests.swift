@@ -28,12 +28,14 @@ import Net
 
     @Test func rejectsBadCommandLines() {
         #expect(throws: AddressingMode.ParseError.missingAddress) { try AddressingMode.parse(commandLine: "gw=10.0.2.2") }
-        #expect(throws: AddressingMode.ParseError.badValue(key: "ip", value: "10.0.2.15/33")) {
+        #expect(throws: AddressingMode.ParseError.badValue(.ip)) {
             try AddressingMode.parse(commandLine: "ip=10.0.2.15/33")
         }
-        #expect(throws: AddressingMode.ParseError.badValue(key: "gw", value: "nowhere")) {
+        #expect(throws: AddressingMode.ParseError.badValue(.gw)) {
             try AddressingMode.parse(commandLine: "ip=10.0.2.15/24 gw=nowhere")
         }
+        #expect(throws: AddressingMode.ParseError.badValue(.dns)) { try AddressingMode.parse(commandLine: "ip=1.2.3.4 dns=1.2.3") }
+        #expect(throws: AddressingMode.ParseError.badValue(.ip)) { try AddressingMode.parse(commandLine: "ip=1.2.3.4/") }
     }
 
     @Test func routing() {

@@ -41,9 +41,13 @@ public enum AddressingMode: Hashable, Sendable {
     case dhcp
     case manual(ip: IPv4Address, netmask: IPv4Address, gateway: IPv4Address?, dns: IPv4Address?)
 
+    /// The key whose value was malformed. (No strings in the error: comparing them would pull
+    /// Unicode normalization tables into the kernel.)
+    public enum Key: Sendable, Equatable { case ip, gw, dns }
+
     public enum ParseError: Error, Equatable {
         case missingAddress
-        case badValue(key: String, value: String)
+        case badValue(Key)
     }
 
     public static func parse(commandLine: String) throws(ParseError) -> AddressingMode {
@@ -51,28 +55,26 @@ public enum AddressingMode: Hashable, Sendable {
         var useDHCP = false
         var gateway: IPv4Address?
         var dns: IPv4Address?
-        let words = commandLine.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" })
-        for word in words {
-            guard let equals = word.firstIndex(of: "=") else { continue }
-            let key = String(word[..<equals])
-            let value = word[word.index(after: equals)...]
-            let bad = ParseError.badValue(key: key, value: String(value))
-            switch key {
-            case "ip":
-                if value == "dhcp" {
+        // Byte-level parsing: String comparisons and splitting would pull in Unicode tables.
+        let separators: [UInt8] = [UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: "\n")]
+        for word in Array(commandLine.utf8).split(whereSeparator: { separators.contains($0) }) {
+            guard let equals = word.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let key = word[..<equals]
+            let value = word[(equals + 1)...]
+            let text = String(decoding: value, as: UTF8.self)
+            if key.elementsEqual("ip".utf8) {
+                if value.elementsEqual("dhcp".utf8) {
                     useDHCP = true
                 } else {
-                    guard let parsed = parseCIDR(value) else { throw bad }
+                    guard let parsed = parseCIDR(value) else { throw .badValue(.ip) }
                     address = parsed
                 }
-            case "gw":
-                guard let ip = IPv4Address(value) else { throw bad }
+            } else if key.elementsEqual("gw".utf8) {
+                guard let ip = IPv4Address(text) else { throw .badValue(.gw) }
                 gateway = ip
-            case "dns":
-                guard let ip = IPv4Address(value) else { throw bad }
+            } else if key.elementsEqual("dns".utf8) {
+                guard let ip = IPv4Address(text) else { throw .badValue(.dns) }
                 dns = ip
-            default:
-                continue
             }
         }
         if useDHCP { return .dhcp }
@@ -90,13 +92,16 @@ public enum AddressingMode: Hashable, Sendable {
         }
     }
 
-    private static func parseCIDR(_ text: Substring) -> (IPv4Address, IPv4Address)? {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let ip = IPv4Address(parts[0]) else { return nil }
+    private static func parseCIDR(_ text: ArraySlice<UInt8>) -> (IPv4Address, IPv4Address)? {
+        let parts = text.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard parts.count <= 2, let ip = IPv4Address(String(decoding: parts[0], as: UTF8.self)) else { return nil }
         var prefix = 24
         if parts.count == 2 {
-            guard parts[1].count <= 2, let value = Int(parts[1]), (0 ... 32).contains(value) else { return nil }
-            prefix = value
+            let digits = parts[1]
+            guard (1 ... 2).contains(digits.count), digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            else { return nil }
+            prefix = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            guard prefix <= 32 else { return nil }
         }
         return (ip, .netmask(prefixLength: prefix))
     }

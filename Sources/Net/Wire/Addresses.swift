@@ -23,15 +23,15 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-        var text = ""
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
         for index in 0 ..< 6 {
             let octet = Int((raw >> UInt64(40 - 8 * index)) & 0xFF)
-            if index > 0 { text.append(":") }
+            if index > 0 { text.append(UInt8(ascii: ":")) }
             text.append(digits[octet >> 4])
             text.append(digits[octet & 0xF])
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 }
 
@@ -44,17 +44,29 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
         raw = UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
     }
 
-    /// Parses dotted-quad notation ("10.0.2.15"); nil for anything else.
+    /// Parses dotted-quad notation ("10.0.2.15"); nil for anything else. Works on UTF-8 bytes so
+    /// that the kernel needs no Unicode tables.
     public init?(_ text: some StringProtocol) {
         var value: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
         var octets = 0
-        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !part.isEmpty, part.count <= 3, let octet = UInt32(part), octet <= 255 else { return nil }
-            value = value << 8 | octet
-            octets += 1
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, octets < 3 else { return nil }
+                value = value << 8 | octet
+                octets += 1
+                octet = 0
+                digits = 0
+            } else {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 3 else { return nil }
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard octet <= 255 else { return nil }
+            }
         }
-        guard octets == 4 else { return nil }
-        raw = value
+        guard digits > 0, octets == 3 else { return nil }
+        raw = value << 8 | octet
     }
 
     public static let any = IPv4Address(raw: 0)
