@@ -17,6 +17,7 @@ public final class NetworkStack {
     var tcpTables = TCPTables()
     var udpSockets: [UInt16: UDPSocket] = [:]
     var serviceTimers = DeadlineHeap<ServiceTimer>()
+    var serviceTimerSweepThreshold = 1024
     var nextEphemeralPort: UInt16
     var ipIdentification: UInt16 = 0
 

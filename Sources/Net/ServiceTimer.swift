@@ -16,10 +16,19 @@ extension NetworkStack {
     /// Runs `action` from `poll` once `delay` nanoseconds have passed.
     @discardableResult
     public func schedule(after delay: UInt64, _ action: @escaping () -> Void) -> ServiceTimer {
+        // Cancelled timers stay in the heap until due; services that keep re-arming long
+        // timeouts would pile them up, so they are swept whenever the heap doubles.
+        if serviceTimers.count >= serviceTimerSweepThreshold {
+            serviceTimers.removeAll { $0.isCancelled }
+            serviceTimerSweepThreshold = max(1024, 2 * serviceTimers.count)
+        }
         let timer = ServiceTimer(action: action)
         serviceTimers.insert(timer, deadline: now &+ delay)
         return timer
     }
+
+    /// Timers in the queue, including cancelled ones not yet swept (for diagnostics).
+    public var pendingServiceTimers: Int { serviceTimers.count }
 
     func runServiceTimers() {
         while let (_, timer) = serviceTimers.popDue(now: now) {

@@ -63,4 +63,17 @@ import Net
         #expect(fired == ["early", "late"])
         #expect(cancelled.isCancelled)
     }
+
+    @Test func cancelledTimersDoNotPileUp() {
+        let host = CapturedStack()
+        var idleTimeout = host.stack.schedule(after: 60 * second) {}
+        var fired = 0
+        for _ in 0 ..< 100_000 {                    // a service re-arming an idle timeout per request
+            idleTimeout.cancel()
+            idleTimeout = host.stack.schedule(after: 60 * second) { fired += 1 }
+        }
+        #expect(host.stack.pendingServiceTimers < 4096)
+        host.advance(by: 61 * second)
+        #expect(fired == 1)
+    }
 }

@@ -29,6 +29,12 @@ struct DeadlineHeap<Item> {
         }
     }
 
+    /// Drops every item matching `isDead` and restores the heap order.
+    mutating func removeAll(where isDead: (Item) -> Bool) {
+        let kept = entries.filter { !isDead($0.item) }.sorted { $0.precedes($1) }
+        entries = kept                      // a sorted array is a valid heap
+    }
+
     /// Removes and returns the earliest item if its deadline is at or before `now`.
     mutating func popDue(now: UInt64) -> (deadline: UInt64, item: Item)? {
         guard let first = entries.first, first.deadline <= now else { return nil }
