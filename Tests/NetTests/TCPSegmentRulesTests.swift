@@ -20,6 +20,25 @@ import Net
         #expect(second.count == 1 && second[0].ack == peer.seq)
     }
 
+    @Test func nagleHoldsShortSegmentsWhileDataIsInFlight() throws {
+        for noDelay in [false, true] {
+            let peer = TCPPeer()
+            try peer.establish()
+            let connection = try #require(peer.connection)
+            connection.noDelay = noDelay
+            peer.host.output.removeAll()
+            connection.write(Array("first".utf8))
+            connection.write(Array("second".utf8))
+            connection.write(Array("third".utf8))
+            let sent = peer.host.output.map(Decoded.init)
+            #expect(sent.map(\.tcpPayload.count) == (noDelay ? [5, 6, 5] : [5]))
+            guard !noDelay else { continue }
+            // The ACK releases everything held back, coalesced into one segment.
+            let released = peer.send(flags: .ack, ack: peer.stackSeq + 5)
+            #expect(released.map(\.tcpPayload) == [Array("secondthird".utf8)])
+        }
+    }
+
     @Test func outOfOrderSegmentsAreReassembled() throws {
         let peer = TCPPeer()
         try peer.establish()

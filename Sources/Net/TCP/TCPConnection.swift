@@ -36,6 +36,18 @@ public final class TCPConnection {
     public var isAtEndOfStream: Bool { tcb.finReceived && tcb.receiveQueue.isEmpty }
     /// How many bytes `write` would accept now.
     public var writableBytes: Int { canWrite ? tcb.sendQueue.freeSpace : 0 }
+    /// Disables Nagle's algorithm: short writes go out at once even while data is unacknowledged.
+    public var noDelay: Bool {
+        get { tcb.noDelay }
+        set {
+            tcb.noDelay = newValue
+            if newValue && tcb.state.isSynchronized {
+                output()
+                scheduleTimers()
+            }
+        }
+    }
+
     /// Bytes written but not yet acknowledged by the peer.
     public var unacknowledgedBytes: Int { tcb.sendQueue.count }
 

@@ -35,6 +35,7 @@ struct TCPControlBlock {
     /// The user called close(): a FIN follows the queued data.
     var finQueued = false
     var finAcked = false
+    var noDelay = false          // Nagle's algorithm off
 
     // Receive sequence space.
     var irs = SeqNum(0)

@@ -15,11 +15,14 @@ extension TCPConnection {
             if unsent > 0 {
                 var length = min(unsent, tcb.sndMSS, usable)
                 if forceOne && length <= 0 { length = 1 }
-                // Sender-side silly window avoidance (RFC 9293 3.8.6.2.1).
-                guard length > 0, length == tcb.sndMSS || length == unsent || length * 2 >= tcb.maxSndWnd || forceOne
+                let fin = tcb.finQueued && length == unsent
+                // Sender-side silly window avoidance with Nagle's algorithm (RFC 9293 3.8.6.2.1,
+                // 3.7.4): a short segment goes out only when it empties the queue and nothing is
+                // in flight (or Nagle is off, or it closes the stream).
+                let emptiesQueue = length == unsent && (tcb.noDelay || tcb.flightSize == 0 || fin)
+                guard length > 0, length == tcb.sndMSS || emptiesQueue || length * 2 >= tcb.maxSndWnd || forceOne
                 else { break }
                 forceOne = false
-                let fin = tcb.finQueued && length == unsent
                 sendData(offset: sent, length: length, fin: fin)
             } else if unsent == 0 && tcb.finQueued {
                 sendData(offset: sent, length: 0, fin: true)
