@@ -125,11 +125,13 @@ public final class TCPConnection {
 
     /// Ends the connection: removes it from the table and reports `reason` once.
     func terminate(_ reason: TCPCloseReason) {
+        guard tcb.state != .closed else { return }
         tcb.state = .closed
         stopTimers()
         tcb.timeWaitDeadline = nil
         releaseBacklogSlot()
-        stack.tcpTables.connections[ConnectionKey(local: tcb.local, remote: tcb.remote)] = nil
+        let key = ConnectionKey(local: tcb.local, remote: tcb.remote)
+        if stack.tcpTables.connections[key] === self { stack.tcpTables.connections[key] = nil }
         reportClosed(reason)
     }
 
