@@ -8,6 +8,9 @@ import Net
         #expect(pair.serverReceived.verifies(length: 1_000_000))
         #expect(pair.clientReceived.verifies(length: 700_000))
         #expect(pair.wire.a.stats.retransmissions == 0 && pair.wire.b.stats.retransmissions == 0)
+        // Every IP frame on the wire passes the independent reference checksum.
+        let ipFrames = pair.wire.sent.map { Decoded($0.bytes) }.filter { !$0.isARP }
+        #expect(ipFrames.count > 1000 && ipFrames.allSatisfy(\.checksumsValid))
     }
 
     @Test(arguments: [UInt64(1), 2, 3])
