@@ -70,6 +70,42 @@ import Net
         #expect(host.stack.tcp.connectionCount == 0)
     }
 
+    @Test func finalAckMayCarryData() throws {
+        let host = CapturedStack()
+        host.learnPeer()
+        let listener = try host.stack.tcp.listen(port: 80)
+        var received: [UInt8] = []
+        listener.onAccept = { connection in connection.onReadable = { received += connection.readAll() } }
+        let synAck = host.deliverTCP(port: 80, seq: 100, flags: .syn)
+        host.deliverTCP(port: 80, seq: 101, ack: synAck[0].seq &+ 1, flags: [.ack, .psh], payload: Array("GET /".utf8))
+        #expect(received == Array("GET /".utf8))
+    }
+
+    @Test func resetOfHalfOpenConnectionFreesBacklogSlot() throws {
+        let host = CapturedStack()
+        host.learnPeer()
+        let listener = try host.stack.tcp.listen(port: 80, backlog: 1)
+        var accepted = 0
+        listener.onAccept = { _ in accepted += 1 }
+        host.deliverTCP(port: 80, seq: 100, flags: .syn)
+        #expect(listener.halfOpenCount == 1)
+        #expect(host.deliverTCP(port: 80, peerPort: 40001, seq: 5, flags: .syn).isEmpty)      // backlog full
+        host.deliverTCP(port: 80, seq: 101, flags: .rst)
+        #expect(listener.halfOpenCount == 0 && host.stack.tcp.connectionCount == 0 && accepted == 0)
+        #expect(host.deliverTCP(port: 80, peerPort: 40001, seq: 5, flags: .syn).count == 1)
+    }
+
+    @Test func closedListenerRefusesNewConnections() throws {
+        let host = CapturedStack()
+        host.learnPeer()
+        let listener = try host.stack.tcp.listen(port: 80)
+        #expect(throws: NetError.portInUse) { try host.stack.tcp.listen(port: 80) }
+        listener.close()
+        let reply = host.deliverTCP(port: 80, seq: 1, flags: .syn)
+        #expect(reply.count == 1 && reply[0].flags == [.rst, .ack])
+        _ = try host.stack.tcp.listen(port: 80)
+    }
+
     @Test func backlogLimitsHalfOpenConnections() throws {
         let host = CapturedStack()
         host.learnPeer()
