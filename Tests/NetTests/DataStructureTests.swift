@@ -76,6 +76,7 @@ import Testing
         let wrapped = near + 20
         #expect(near < wrapped && wrapped > near)
         #expect(wrapped - near == 20)
+        #expect(near - wrapped == -20)                          // signed, also on 32-bit targets
         #expect(SeqNum(5) - UInt32(10) == SeqNum(UInt32.max - 4))
     }
 

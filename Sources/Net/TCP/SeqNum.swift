@@ -12,8 +12,9 @@ public struct SeqNum: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func - (lhs: SeqNum, rhs: UInt32) -> SeqNum { SeqNum(lhs.raw &- rhs) }
     public static func += (lhs: inout SeqNum, rhs: Int) { lhs = lhs + rhs }
 
-    /// The forward distance from `rhs` to `lhs`; only meaningful when `rhs <= lhs`.
-    public static func - (lhs: SeqNum, rhs: SeqNum) -> Int { Int(lhs.raw &- rhs.raw) }
+    /// The signed distance from `rhs` to `lhs` (negative when `lhs < rhs`). Signed so that it
+    /// behaves the same, and never traps, where `Int` is 32 bits.
+    public static func - (lhs: SeqNum, rhs: SeqNum) -> Int { Int(Int32(bitPattern: lhs.raw &- rhs.raw)) }
 
     public var description: String { "\(raw)" }
 }

@@ -91,6 +91,9 @@ struct TCPControlBlock {
         cwnd = Self.initialWindow(mss: mss)
     }
 
+    /// Upper bound for cwnd: larger than any scaled window, small enough for a 32-bit `Int`.
+    static let maximumCongestionWindow = 1 << 30
+
     /// RFC 5681 initial window.
     static func initialWindow(mss: Int) -> Int {
         mss > 2190 ? 2 * mss : mss > 1095 ? 3 * mss : 4 * mss

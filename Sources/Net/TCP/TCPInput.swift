@@ -198,9 +198,9 @@ extension TCPConnection {
                 tcb.cwnd = max(tcb.cwnd - acked + mss, mss)
             }
         } else if tcb.cwnd < tcb.ssthresh {
-            tcb.cwnd += min(acked, mss)
+            tcb.cwnd = min(tcb.cwnd + min(acked, mss), TCPControlBlock.maximumCongestionWindow)
         } else {
-            tcb.cwnd += max(1, mss * mss / tcb.cwnd)
+            tcb.cwnd = min(tcb.cwnd + max(1, mss * mss / tcb.cwnd), TCPControlBlock.maximumCongestionWindow)
         }
         tcb.retransmitDeadline = tcb.flightSize > 0 ? stack.now &+ tcb.rto : nil
         if writeBlocked && tcb.sendQueue.freeSpace > 0 && dataAcked > 0 {
@@ -214,7 +214,7 @@ extension TCPConnection {
         tcb.duplicateACKs += 1
         let mss = tcb.sndMSS
         if tcb.inFastRecovery {
-            tcb.cwnd += mss
+            tcb.cwnd = min(tcb.cwnd + mss, TCPControlBlock.maximumCongestionWindow)
         } else if tcb.duplicateACKs == 3 && tcb.sndUna > tcb.recover {
             // RFC 6582 section 3.2: duplicates of data sent before the last recovery or
             // timeout do not start another one.
