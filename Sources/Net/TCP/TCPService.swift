@@ -1,0 +1,157 @@
+struct ConnectionKey: Hashable {
+    var local: SocketAddress
+    var remote: SocketAddress
+}
+
+/// The stack's TCP state: connections by 4-tuple, listeners by port, and the timer heap.
+struct TCPTables {
+    var connections: [ConnectionKey: TCPConnection] = [:]
+    var listeners: [UInt16: TCPListener] = [:]
+    var timers = DeadlineHeap<TCPConnection>()
+    var challengeACKWindowStart: UInt64 = 0
+    var challengeACKsInWindow = 0
+}
+
+/// A listening port. `onAccept` is called for every connection that completes the handshake.
+public final class TCPListener {
+    public let port: UInt16
+    /// Most half-open (SYN-RECEIVED) connections kept at once; further SYNs are dropped.
+    public let backlog: Int
+    public var onAccept: ((TCPConnection) -> Void)?
+    public internal(set) var halfOpenCount = 0
+    private var stack: NetworkStack?
+
+    init(port: UInt16, backlog: Int, stack: NetworkStack) {
+        self.port = port
+        self.backlog = backlog
+        self.stack = stack
+    }
+
+    /// Stops accepting; established connections are unaffected.
+    public func close() {
+        guard let stack else { return }
+        stack.tcpTables.listeners[port] = nil
+        self.stack = nil
+    }
+}
+
+/// TCP entry points: `stack.tcp.listen(port:backlog:)` and `stack.tcp.connect(to:)`.
+public struct TCPService {
+    let stack: NetworkStack
+
+    public func listen(port: UInt16, backlog: Int = 128) throws(NetError) -> TCPListener {
+        guard stack.tcpTables.listeners[port] == nil else { throw .portInUse }
+        let listener = TCPListener(port: port, backlog: max(1, backlog), stack: stack)
+        stack.tcpTables.listeners[port] = listener
+        return listener
+    }
+
+    /// Starts an active open; `onConnected` or `onClosed(.refused/.timedOut)` reports the outcome.
+    public func connect(to remote: SocketAddress) throws(NetError) -> TCPConnection {
+        guard stack.config.isConfigured, stack.config.nextHop(for: remote.ip) != nil else { throw .noRoute }
+        guard stack.tcpTables.connections.count < stack.parameters.tcpMaxConnections else { throw .tooManyConnections }
+        let local = stack.config.ip
+        let port = try stack.freeEphemeralPort { port in
+            stack.tcpTables.listeners[port] == nil
+                && stack.tcpTables.connections[ConnectionKey(local: SocketAddress(local, port), remote: remote)] == nil
+        }
+        let connection = stack.makeConnection(state: .synSent, local: SocketAddress(local, port), remote: remote)
+        connection.isUserVisible = true
+        connection.sendSYN()
+        return connection
+    }
+
+    /// Number of connections in the table, TIME-WAIT included.
+    public var connectionCount: Int { stack.tcpTables.connections.count }
+}
+
+extension NetworkStack {
+    public var tcp: TCPService { TCPService(stack: self) }
+
+    /// MSS we announce: the largest segment payload an MTU-sized packet carries.
+    var ourMSS: Int { parameters.mtu - IPv4Header.minimumSize - TCPSegment.headerSize }
+
+    func makeConnection(state: TCPState, local: SocketAddress, remote: SocketAddress) -> TCPConnection {
+        var scale: UInt8 = 0
+        while parameters.tcpReceiveBufferSize >> Int(scale) > 65535 && scale < TCPOptions.maximumWindowScale { scale += 1 }
+        let tcb = TCPControlBlock(
+            state: state, local: local, remote: remote,
+            iss: InitialSequenceNumber.make(local: local, remote: remote, secret: isnSecret, now: now),
+            mss: ourMSS, rcvScale: scale, sendBufferSize: parameters.tcpSendBufferSize,
+            receiveBufferSize: parameters.tcpReceiveBufferSize, initialRTO: parameters.tcpInitialRTO)
+        let connection = TCPConnection(tcb: tcb, stack: self)
+        tcpTables.connections[ConnectionKey(local: local, remote: remote)] = connection
+        return connection
+    }
+
+    func receiveTCP(_ packet: UnsafeRawBufferPointer, header: IPv4Header) {
+        let segment: TCPSegment
+        do { segment = try TCPSegment(parsing: packet, source: header.source, destination: header.destination) } catch {
+            return stats.drop(error)
+        }
+        let local = SocketAddress(header.destination, segment.destinationPort)
+        let remote = SocketAddress(header.source, segment.sourcePort)
+        let isPlainSYN = segment.flags.contains(.syn) && !segment.flags.contains(.ack) && !segment.flags.contains(.rst)
+        let listener = isPlainSYN ? tcpTables.listeners[segment.destinationPort] : nil
+        if let connection = tcpTables.connections[ConnectionKey(local: local, remote: remote)] {
+            // RFC 9293 3.10.7.4: a new SYN beyond the old sequence space may reopen a TIME-WAIT pair.
+            guard let listener, connection.state == .timeWait, connection.tcb.rcvNxt < segment.seq else {
+                return connection.receive(segment)
+            }
+            connection.terminate(.normal)
+            return acceptSYN(segment, local: local, remote: remote, listener: listener)
+        }
+        if let listener { return acceptSYN(segment, local: local, remote: remote, listener: listener) }
+        stats.drop(.noListener)
+        replyWithReset(to: segment, local: local, remote: remote)
+    }
+
+    private func acceptSYN(_ segment: TCPSegment, local: SocketAddress, remote: SocketAddress, listener: TCPListener) {
+        guard listener.halfOpenCount < listener.backlog, tcpTables.connections.count < parameters.tcpMaxConnections else {
+            return stats.drop(.backlogFull)
+        }
+        let connection = makeConnection(state: .synReceived, local: local, remote: remote)
+        connection.listener = listener
+        listener.halfOpenCount += 1
+        connection.acceptSYN(segment)
+    }
+
+    /// RFC 9293 reset generation for a segment that matches no connection.
+    func replyWithReset(to segment: TCPSegment, local: SocketAddress, remote: SocketAddress) {
+        guard !segment.flags.contains(.rst) else { return }
+        if segment.flags.contains(.ack) {
+            sendReset(from: local, to: remote, seq: segment.ack, ack: nil)
+        } else {
+            sendReset(from: local, to: remote, seq: SeqNum(0), ack: segment.seq + segment.length)
+        }
+    }
+
+    func sendReset(from local: SocketAddress, to remote: SocketAddress, seq: SeqNum, ack: SeqNum?) {
+        let header = OutgoingSegment(sourcePort: local.port, destinationPort: remote.port, seq: seq, ack: ack ?? SeqNum(0),
+                                     flags: ack == nil ? .rst : [.rst, .ack], window: 0)
+        stats.resetsSent &+= 1
+        sendIPv4(to: remote.ip, protocolNumber: IPProtocol.tcp, payloadLength: header.headerSize, source: local.ip) {
+            header.write(to: $0, source: local.ip, destination: remote.ip)
+        }
+    }
+
+    /// RFC 5961 section 7: challenge ACKs are limited per second across the stack.
+    func allowChallengeACK() -> Bool {
+        if now &- tcpTables.challengeACKWindowStart >= NetworkParameters.second {
+            tcpTables.challengeACKWindowStart = now
+            tcpTables.challengeACKsInWindow = 0
+        }
+        guard tcpTables.challengeACKsInWindow < parameters.tcpChallengeACKsPerSecond else { return false }
+        tcpTables.challengeACKsInWindow += 1
+        stats.challengeACKsSent &+= 1
+        return true
+    }
+
+    func runTCPTimers() {
+        while let (deadline, connection) = tcpTables.timers.popDue(now: now) {
+            if connection.scheduledDeadline == deadline { connection.scheduledDeadline = nil }
+            connection.runTimers()
+            connection.scheduleTimers()
+        }
+    }
+}
