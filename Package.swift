@@ -24,6 +24,7 @@ let package = Package(
         .testTarget(name: "LiveUpdateTests", dependencies: ["LiveUpdate"]),
         .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore"], exclude: ["Fixtures"]),
         .testTarget(name: "NetTests", dependencies: ["Net"]),
+        .testTarget(name: "LiuTests", dependencies: ["Liu"]),
         .testTarget(name: "BootTests", dependencies: ["Liu"]),
     ]
 )

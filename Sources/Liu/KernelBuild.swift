@@ -80,6 +80,9 @@ public struct KernelBuild: Sendable {
             ] + target.codeGenerationFlags + [
                 "-c", "-o", object.path,
             ] + sources.map(\.path))
+            // swift-frontend leaves an identical object untouched; date it now so that the
+            // next build sees it as up to date.
+            try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: object.path)
         }
         return modificationDate(object)
     }

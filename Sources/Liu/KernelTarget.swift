@@ -47,6 +47,11 @@ public enum KernelTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// The Debian package that provides `qemuBinary`.
+    public var qemuPackage: String {
+        self == .aarch64 ? "qemu-system-arm" : "qemu-system-x86"
+    }
+
     public var machines: [Machine] {
         switch self {
         case .i686, .x86_64: [.pc, .microvm]

@@ -4,6 +4,7 @@ import Foundation
 public enum LiuCommand: Equatable {
     case build(targets: [KernelTarget])
     case run(RunOptions)
+    case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
     case help
 
     public struct RunOptions: Equatable {
@@ -19,6 +20,7 @@ public enum LiuCommand: Equatable {
         usage: liu build [--target i686|x86_64|aarch64|all]
                liu run --target T [--machine pc|microvm|virt] [--kvm|--tcg] [--image PATH]
                        [--append "KERNEL COMMAND LINE"] [--timeout SECONDS]
+               liu bench storage [--target i686|x86_64|aarch64|all] [--kvm|--tcg]
         """
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> LiuCommand {
@@ -43,9 +45,7 @@ public enum LiuCommand: Equatable {
                 }
                 run.machine = parsed
             }
-            let kvm = options.flag("--kvm"), tcg = options.flag("--tcg")
-            if kvm && tcg { throw UsageError("--kvm and --tcg exclude each other") }
-            run.accelerator = kvm ? .kvm : (tcg ? .tcg : nil)
+            run.accelerator = try options.accelerator()
             run.image = try options.value(for: "--image")
             run.commandLine = try options.value(for: "--append") ?? ""
             if let seconds = try options.value(for: "--timeout") {
@@ -54,6 +54,13 @@ public enum LiuCommand: Equatable {
             }
             try options.finish()
             return .run(run)
+        case "bench":
+            guard options.next() == "storage" else { throw UsageError("liu bench needs a benchmark name: storage") }
+            let name = try options.value(for: "--target") ?? "all"
+            let accelerator = try options.accelerator()
+            try options.finish()
+            return .benchStorage(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)],
+                                 accelerator: accelerator)
         default:
             throw UsageError("unknown command '\(verb)'")
         }
@@ -91,6 +98,18 @@ struct OptionReader {
         guard let index = remaining.firstIndex(of: name) else { return false }
         remaining.remove(at: index)
         return true
+    }
+
+    /// `--kvm` or `--tcg`, or nil for "the best available".
+    mutating func accelerator() throws(UsageError) -> Accelerator? {
+        let kvm = flag("--kvm"), tcg = flag("--tcg")
+        if kvm && tcg { throw UsageError("--kvm and --tcg exclude each other") }
+        return kvm ? .kvm : (tcg ? .tcg : nil)
+    }
+
+    /// The next positional word, if any.
+    mutating func next() -> String? {
+        remaining.isEmpty ? nil : remaining.removeFirst()
     }
 
     func finish() throws(UsageError) {

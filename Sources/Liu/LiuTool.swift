@@ -18,6 +18,8 @@ public enum LiuTool {
                 return 0
             case .run(let options):
                 return try run(options)
+            case .benchStorage(let targets, let accelerator):
+                return try StorageBench.run(targets: targets, accelerator: accelerator)
             }
         } catch let error as UsageError {
             FileHandle.standardError.write(Data("liu: \(error)\n\(LiuCommand.usage)\n".utf8))
@@ -42,7 +44,6 @@ public enum LiuTool {
         var configuration = QEMUConfiguration(target: options.target, machine: options.machine ?? options.target.machines[0],
                                               accelerator: accelerator, image: image)
         configuration.commandLine = options.commandLine
-        _ = try Shell.locate(options.target.qemuBinary)
         let result = try QEMU.run(configuration, timeout: options.timeout ?? 3600, echo: true)
         FileHandle.standardError.write(Data("liu: guest ended: \(result.exit)\n".utf8))
         switch result.exit {
@@ -54,17 +55,23 @@ public enum LiuTool {
     }
 
     static func chooseAccelerator(_ options: LiuCommand.RunOptions) throws -> Accelerator {
-        switch options.accelerator {
+        try chooseAccelerator(options.accelerator, for: options.target)
+    }
+
+    /// The requested accelerator after checking it can run `target`; KVM when none was asked
+    /// for and it can.
+    static func chooseAccelerator(_ requested: Accelerator?, for target: KernelTarget) throws -> Accelerator {
+        switch requested {
         case .kvm?:
-            guard options.target.supportsKVMOnThisHost else {
-                throw ToolFailure(description: "KVM cannot run \(options.target.rawValue) guests on this host; use --tcg")
+            guard target.supportsKVMOnThisHost else {
+                throw ToolFailure(description: "KVM cannot run \(target.rawValue) guests on this host; use --tcg")
             }
             guard QEMU.kvmUsable else { throw ToolFailure(description: "KVM is not usable here (/dev/kvm missing or not accessible); use --tcg") }
             return .kvm
         case .tcg?:
             return .tcg
         case nil:
-            return options.target.supportsKVMOnThisHost && QEMU.kvmUsable ? .kvm : .tcg
+            return target.supportsKVMOnThisHost && QEMU.kvmUsable ? .kvm : .tcg
         }
     }
 }

@@ -82,7 +82,9 @@ public enum QEMU {
     /// Boots and waits for the guest to end or for `timeout`, killing QEMU then. Serial output
     /// is captured; with `echo`, it is also copied to standard output as it arrives.
     public static func run(_ configuration: QEMUConfiguration, timeout: Double, echo: Bool = false) throws -> QEMURun {
-        let executable = try Shell.locate(configuration.target.qemuBinary)
+        guard let executable = try? Shell.locate(configuration.target.qemuBinary) else {
+            throw ToolFailure(description: "\(configuration.target.qemuBinary) not found on PATH: install the Debian package \(configuration.target.qemuPackage)")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = configuration.arguments

@@ -1,0 +1,37 @@
+import Foundation
+import LiveUpdate
+
+/// `liu bench storage`: the storage benchmark on the host, then the same code inside each
+/// kernel (self-test `storage-benchmark`), timed by the kernel's own clock.
+enum StorageBench {
+    static func run(targets: [KernelTarget], accelerator: Accelerator?) throws -> Int32 {
+        print("host (\(hostDescription)):")
+        StorageBenchmark.run(now: { DispatchTime.now().uptimeNanoseconds }) { print("  \($0)") }
+        let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
+        var failures: Int32 = 0
+        for target in targets {
+            let chosen = try LiuTool.chooseAccelerator(accelerator, for: target)
+            var configuration = QEMUConfiguration(target: target, machine: target.machines.last!, accelerator: chosen,
+                                                  image: try builder.build(target))
+            configuration.commandLine = "test=storage-benchmark"
+            configuration.memoryMiB = 512
+            let result = try QEMU.run(configuration, timeout: 600)
+            print("\(target.rawValue) kernel (\(configuration.machine.rawValue), \(chosen.rawValue)):")
+            let lines = result.serialOutput.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("storage benchmark: ") }
+            for line in lines { print("  " + line.dropFirst("storage benchmark: ".count).trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if result.exit != .status(0) {
+                print("  failed: \(result.exit)")
+                failures += 1
+            }
+        }
+        return failures == 0 ? 0 : 1
+    }
+
+    private static var hostDescription: String {
+        #if arch(x86_64)
+        "x86_64, hardware CRC \(CRC32C.hasHardwareSupport ? "available" : "unavailable")"
+        #else
+        "hardware CRC \(CRC32C.hasHardwareSupport ? "available" : "unavailable")"
+        #endif
+    }
+}

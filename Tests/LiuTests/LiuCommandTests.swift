@@ -1,0 +1,70 @@
+import Foundation
+@testable import Liu
+import Testing
+
+@Suite("liu command line")
+struct LiuCommandTests {
+    @Test func buildDefaultsToAllTargets() throws {
+        #expect(try LiuCommand.parse(["build"]) == .build(targets: KernelTarget.allCases))
+        #expect(try LiuCommand.parse(["build", "--target", "aarch64"]) == .build(targets: [.aarch64]))
+    }
+
+    @Test func runTakesEveryOption() throws {
+        let command = try LiuCommand.parse(["run", "--target", "x86_64", "--machine", "microvm", "--tcg",
+                                            "--image", "/tmp/k.elf", "--append", "test=heap", "--timeout", "30"])
+        var expected = LiuCommand.RunOptions(target: .x86_64)
+        expected.machine = .microvm
+        expected.accelerator = .tcg
+        expected.image = "/tmp/k.elf"
+        expected.commandLine = "test=heap"
+        expected.timeout = 30
+        #expect(command == .run(expected))
+    }
+
+    @Test("bad arguments give a clear error", arguments: [
+        (["build", "--target", "sparc"], "unknown target 'sparc'"),
+        (["run"], "liu run needs --target"),
+        (["run", "--target", "aarch64", "--machine", "pc"], "machine 'pc' is not available for aarch64"),
+        (["run", "--target", "i686", "--kvm", "--tcg"], "--kvm and --tcg exclude each other"),
+        (["run", "--target", "i686", "--timeout", "-1"], "--timeout takes a positive number"),
+        (["run", "--target", "i686", "--image"], "--image needs a value"),
+        (["run", "--target", "i686", "extra"], "unexpected argument 'extra'"),
+        (["frobnicate"], "unknown command 'frobnicate'"),
+    ])
+    func rejects(_ arguments: [String], _ message: String) {
+        #expect {
+            try LiuCommand.parse(arguments)
+        } throws: { error in
+            String(describing: error).contains(message)
+        }
+    }
+
+    @Test func kvmIsRefusedForAForeignArchitecture() {
+        var options = LiuCommand.RunOptions(target: .aarch64)
+        options.accelerator = .kvm
+        #expect(throws: ToolFailure.self) { try LiuTool.chooseAccelerator(options) }
+    }
+}
+
+@Suite("guest exit codes")
+struct GuestExitTests {
+    @Test func decodesTheStatusConvention() {
+        #expect(GuestExit.decode(qemuExitCode: 3) == .status(0))
+        #expect(GuestExit.decode(qemuExitCode: 5) == .status(1))
+        #expect(GuestExit.decode(qemuExitCode: 7) == .status(2))
+        #expect(GuestExit.decode(qemuExitCode: 0) == .resetOrPowerOff)
+        #expect(GuestExit.decode(qemuExitCode: 1) == .qemuFailed(1))
+        #expect(GuestExit.decode(qemuExitCode: 6) == .qemuFailed(6))
+    }
+
+    @Test func qemuArgumentsMatchTheTarget() {
+        let image = URL(fileURLWithPath: "/tmp/kernel.elf")
+        let x86 = QEMUConfiguration(target: .x86_64, machine: .microvm, accelerator: .tcg, image: image).arguments
+        #expect(x86.contains("isa-debug-exit,iobase=0xf4,iosize=0x04"))
+        #expect(x86.contains("-no-reboot"))
+        var arm = QEMUConfiguration(target: .aarch64, machine: .virt, accelerator: .tcg, image: image)
+        arm.allowReboot = true
+        #expect(arm.arguments.contains("enable=on,target=native"))
+        #expect(!arm.arguments.contains("-no-reboot"))
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the project needs beyond the Swift 6.3 toolchain: QEMU for x86 and ARM.
+set -euo pipefail
+
+missing=()
+command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
+command -v qemu-system-aarch64 >/dev/null || missing+=(qemu-system-arm)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+for tool in swift swiftc clang ld.lld llvm-objcopy; do
+    command -v "$tool" >/dev/null || { echo "setup: $tool not found: install the Swift 6.3 toolchain and put its bin folder on PATH" >&2; exit 1; }
+done
