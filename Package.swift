@@ -21,9 +21,10 @@ let package = Package(
         .target(name: "Net", swiftSettings: shared),
         .target(name: "Liu", dependencies: ["LiveUpdate"]),
         .executableTarget(name: "liu", dependencies: ["Liu"]),
-        .testTarget(name: "LiveUpdateTests", dependencies: ["LiveUpdate"]),
-        .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "NetTests", dependencies: ["Net"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LiveUpdateTests", dependencies: ["LiveUpdate", "TestSupport"]),
+        .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "NetTests", dependencies: ["Net", "TestSupport"]),
         .testTarget(name: "LiuTests", dependencies: ["Liu"]),
         .testTarget(name: "BootTests", dependencies: ["Liu"]),
     ]

@@ -23,7 +23,7 @@ enum Panic {
         Console.write("\nPANIC: ")
         Console.write(message)
         Console.newline()
-        if faultInsidePanic { Arch.causeFault(.invalidInstruction) }
+        if faultInsidePanic { causeFault(.invalidInstruction) }
         Arch.exit(.panic)
     }
 }
@@ -32,9 +32,15 @@ func panic(_ message: StaticString) -> Never {
     Panic.enter(message)
 }
 
-/// The kinds of CPU fault the test services can trigger on every architecture.
-enum TestFault {
-    case invalidInstruction
-    case divideByZero
-    case invalidMemoryAccess
+/// The kinds of CPU fault the test services can trigger on every architecture; the raw
+/// value selects the instruction in each architecture's `liu_cause_fault`.
+enum TestFault: Int32 {
+    case invalidInstruction = 0
+    case divideByZero = 1
+    case invalidMemoryAccess = 2
+}
+
+func causeFault(_ kind: TestFault) -> Never {
+    causeFaultInstruction(kind.rawValue)
+    panic("the test fault did not fault")
 }

@@ -13,6 +13,9 @@ struct TCGBootTests {
     @Test("timer interrupts advance and agree with the clock", arguments: BootCase.tcg)
     func timer(_ boot: BootCase) throws { try BootChecks.selfTestPasses(boot, "timer") }
 
+    @Test("runtime routines: 64-bit division and shifts, memcpy/memmove/memset/memcmp", arguments: BootCase.tcg)
+    func runtime(_ boot: BootCase) throws { try BootChecks.selfTestPasses(boot, "runtime") }
+
     @Test("storage round trip in the kernel's storage area", arguments: BootCase.tcg)
     func storage(_ boot: BootCase) throws { try BootChecks.selfTestPasses(boot, "storage") }
 

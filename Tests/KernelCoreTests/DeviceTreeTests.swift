@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import KernelCore
 import Testing
@@ -86,7 +87,7 @@ extension UnsafeRawBufferPointer {
 
     /// Random byte corruption must give an error or a usable tree, never a crash.
     @Test func survivesCorruption() throws {
-        var random = SeededGenerator(seed: 42)
+        var random = SplitMix64(seed: 42)
         let used = 8192
         var accepted = 0
         var rejected = 0

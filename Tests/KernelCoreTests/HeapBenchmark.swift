@@ -1,3 +1,4 @@
+import TestSupport
 import Glibc
 import KernelCore
 import Testing
@@ -9,7 +10,7 @@ struct HeapBenchmark {
     static let repetitions = 7
 
     @Test func manySmallObjects() throws {
-        var random = SeededGenerator(seed: 1)
+        var random = SplitMix64(seed: 1)
         let sizes = (0..<10_000).map { _ in Int.random(in: 64...256, using: &random) }
         var pointers: [UnsafeMutableRawPointer?] = Array(repeating: nil, count: sizes.count)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 16 << 20, alignment: 4096)
@@ -46,7 +47,7 @@ struct HeapBenchmark {
 
     /// Sizes to allocate (positive) or slots to free (negative).
     static func churnOperations() -> [Int] {
-        var random = SeededGenerator(seed: 2)
+        var random = SplitMix64(seed: 2)
         return (0..<200_000).map { _ in
             Bool.random(using: &random)
                 ? HeapTests.randomSize(using: &random) % 65_536 + 1

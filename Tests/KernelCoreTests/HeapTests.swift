@@ -1,3 +1,4 @@
+import TestSupport
 import KernelCore
 import Testing
 
@@ -12,7 +13,7 @@ import Testing
     @Test(arguments: [1 as UInt64, 2, 3, 4])
     func randomSequenceMatchesModel(seed: UInt64) throws {
         let arena = HeapArena(size: 16 << 20)
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         var live: [LiveBlock] = []
         for step in 0..<20_000 {
             if live.isEmpty || Int.random(in: 0..<100, using: &random) < 55 {
@@ -51,7 +52,7 @@ import Testing
 
     @Test func allocateFreeLoopDoesNotGrowHeap() throws {
         let arena = HeapArena(size: 1 << 20)
-        var random = SeededGenerator(seed: 7)
+        var random = SplitMix64(seed: 7)
         let keeper = try #require(arena.allocate(100))
         for _ in 0..<10_000 {
             let byteCount = Int.random(in: 0...8192, using: &random)
@@ -200,7 +201,7 @@ import Testing
 }
 
 extension HeapTests {
-    static func randomSize(using random: inout SeededGenerator) -> Int {
+    static func randomSize(using random: inout SplitMix64) -> Int {
         switch Int.random(in: 0..<100, using: &random) {
         case 0..<70: Int.random(in: 0...256, using: &random)
         case 70..<95: Int.random(in: 257...4096, using: &random)

@@ -11,6 +11,7 @@ enum SelfTest: CaseIterable {
     case panicInPanic
     case storage
     case storageBenchmark
+    case runtime
 
     var name: StaticString {
         switch self {
@@ -22,6 +23,7 @@ enum SelfTest: CaseIterable {
         case .panicInPanic: "panic-in-panic"
         case .storage: "storage"
         case .storageBenchmark: "storage-benchmark"
+        case .runtime: "runtime"
         }
     }
 
@@ -32,14 +34,15 @@ enum SelfTest: CaseIterable {
         switch self {
         case .heap: Self.heapReuse()
         case .timer: Self.timerAdvances()
-        case .faultInvalidInstruction: Arch.causeFault(.invalidInstruction)
-        case .faultDivide: Arch.causeFault(.divideByZero)
-        case .faultMemory: Arch.causeFault(.invalidMemoryAccess)
+        case .faultInvalidInstruction: causeFault(.invalidInstruction)
+        case .faultDivide: causeFault(.divideByZero)
+        case .faultMemory: causeFault(.invalidMemoryAccess)
         case .panicInPanic:
             Panic.faultInsidePanic = true
-            Arch.causeFault(.invalidInstruction)
+            causeFault(.invalidInstruction)
         case .storage: StorageSelfTest.roundTrip()
         case .storageBenchmark: StorageSelfTest.benchmark()
+        case .runtime: RuntimeSelfTest.run()
         }
     }
 

@@ -1,3 +1,4 @@
+import TestSupport
 import Net
 
 /// Reference checksum: the plain RFC 1071 sum of big-endian 16-bit words, byte by byte.

@@ -1,3 +1,4 @@
+import TestSupport
 import Net
 
 let ms = NetworkParameters.millisecond

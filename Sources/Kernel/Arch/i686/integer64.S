@@ -79,63 +79,68 @@ __umoddi3:
 __divdi3:
     push %ebx
     push %esi
-    mov 12(%esp), %eax
-    mov 16(%esp), %edx
-    mov 20(%esp), %ebx
-    mov 24(%esp), %ecx
-    mov %edx, %esi
-    xor %ecx, %esi                  /* sign of the quotient */
-    call negate_if_negative
-    call udivmod64
+    push %edi
+    call signed_udivmod
     test %esi, %esi
-    jns 1f
-    neg %eax
-    adc $0, %edx
-    neg %edx
-1:  pop %esi
-    pop %ebx
-    ret
+    js negate_and_return
+    jmp signed_return
 __moddi3:
     push %ebx
     push %esi
-    mov 12(%esp), %eax
-    mov 16(%esp), %edx
-    mov 20(%esp), %ebx
-    mov 24(%esp), %ecx
-    mov %edx, %esi                  /* sign of the remainder */
-    call negate_if_negative
-    call udivmod64
+    push %edi
+    call signed_udivmod
     mov %ebx, %eax
     mov %ecx, %edx
-    test %esi, %esi
-    jns 1f
-    neg %eax
-    adc $0, %edx
-    neg %edx
-1:  pop %esi
+    test %edi, %edi
+    jns signed_return
+negate_and_return:
+    call negate64
+signed_return:
+    pop %edi
+    pop %esi
     pop %ebx
     ret
-/* EDX:EAX = |EDX:EAX|, ECX:EBX = |ECX:EBX| */
-negate_if_negative:
+
+/* For __divdi3/__moddi3 (after they pushed EBX, ESI, EDI): divides the magnitudes of their
+   arguments; ESI = sign of the quotient, EDI = sign of the remainder. */
+signed_udivmod:
+    mov 20(%esp), %eax
+    mov 24(%esp), %edx
+    mov 28(%esp), %ebx
+    mov 32(%esp), %ecx
+    mov %edx, %edi
+    mov %edx, %esi
+    xor %ecx, %esi
     test %edx, %edx
     jns 1f
+    call negate64
+1:  test %ecx, %ecx
+    jns 2f
+    xchg %eax, %ebx
+    xchg %edx, %ecx
+    call negate64
+    xchg %eax, %ebx
+    xchg %edx, %ecx
+2:  jmp udivmod64
+
+/* EDX:EAX = -EDX:EAX */
+negate64:
     neg %eax
     adc $0, %edx
     neg %edx
-1:  test %ecx, %ecx
-    jns 2f
-    neg %ebx
-    adc $0, %ecx
-    neg %ecx
-2:  ret
+    ret
 
 /* Shifts of EDX:EAX-style 64-bit values by a variable count (0-63). */
-    .globl __ashldi3, __lshrdi3, __ashrdi3
-__ashldi3:
+    .macro LOAD_SHIFT_ARGUMENTS
     mov 4(%esp), %eax
     mov 8(%esp), %edx
     mov 12(%esp), %ecx
     test $32, %cl
+    .endm
+
+    .globl __ashldi3, __lshrdi3, __ashrdi3
+__ashldi3:
+    LOAD_SHIFT_ARGUMENTS
     jnz 1f
     shld %cl, %eax, %edx
     shl %cl, %eax
@@ -145,10 +150,7 @@ __ashldi3:
     shl %cl, %edx                   /* the CPU masks the count to 5 bits */
     ret
 __lshrdi3:
-    mov 4(%esp), %eax
-    mov 8(%esp), %edx
-    mov 12(%esp), %ecx
-    test $32, %cl
+    LOAD_SHIFT_ARGUMENTS
     jnz 1f
     shrd %cl, %edx, %eax
     shr %cl, %edx
@@ -158,10 +160,7 @@ __lshrdi3:
     shr %cl, %eax
     ret
 __ashrdi3:
-    mov 4(%esp), %eax
-    mov 8(%esp), %edx
-    mov 12(%esp), %ecx
-    test $32, %cl
+    LOAD_SHIFT_ARGUMENTS
     jnz 1f
     shrd %cl, %edx, %eax
     sar %cl, %edx

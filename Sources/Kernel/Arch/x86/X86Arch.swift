@@ -68,15 +68,6 @@ enum Arch {
         var value: UInt64 = 0
         return rdrand64(&value) != 0 ? value : nil
     }
-
-    static func causeFault(_ kind: TestFault) -> Never {
-        switch kind {
-        case .invalidInstruction: causeFaultInstruction(0)
-        case .divideByZero: causeFaultInstruction(1)
-        case .invalidMemoryAccess: causeFaultInstruction(2)
-        }
-        panic("the test fault did not fault")
-    }
 }
 
 /// Frequencies measured on a cold boot and carried over a soft reset.

@@ -10,18 +10,15 @@ memcpy:                     /* rdi dst, rsi src, rdx n */
     rep movsb
     ret
 memmove:
-    mov %rdi, %rax
     cmp %rsi, %rdi
-    jbe 1f                  /* dst below src: forward copy is safe */
+    jbe memcpy              /* dst below src: a forward copy is safe */
+    mov %rdi, %rax
     lea -1(%rsi,%rdx), %rsi
     lea -1(%rdi,%rdx), %rdi
     mov %rdx, %rcx
     std
     rep movsb
     cld
-    ret
-1:  mov %rdx, %rcx
-    rep movsb
     ret
 memset:                     /* rdi dst, esi byte, rdx n */
     mov %rdi, %r8
@@ -58,22 +55,20 @@ memcpy:                     /* cdecl: dst, src, n */
     pop %edi
     ret
 memmove:
+    mov 4(%esp), %eax
+    cmp 8(%esp), %eax
+    jbe memcpy              /* dst below src: a forward copy is safe */
     push %edi
     push %esi
     mov 12(%esp), %edi
     mov 16(%esp), %esi
     mov 20(%esp), %ecx
-    mov %edi, %eax
-    cmp %esi, %edi
-    jbe 1f
     lea -1(%esi,%ecx), %esi
     lea -1(%edi,%ecx), %edi
     std
     rep movsb
     cld
-    jmp 2f
-1:  rep movsb
-2:  pop %esi
+    pop %esi
     pop %edi
     ret
 memset:
