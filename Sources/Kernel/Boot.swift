@@ -2,6 +2,7 @@
 /// is a stage of its own because a soft reset will skip it.
 @_cdecl("kernel_main")
 func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
+    BootTimeline.record("entry code")
     Arch.initializeConsole()
     BootTimeline.record("console")
 

@@ -8,7 +8,7 @@ enum BootChecks {
         #expect(run.exit == .status(0), "\(run.exit)\n\(run.serialOutput)")
         #expect(run.serialOutput.contains("hello from swift-liveupdate on \(boot.target.rawValue)"))
         #expect(run.serialOutput.contains("boot timeline"))
-        for stage in ["console", "boot info + memory map", "heap", "exception handlers",
+        for stage in ["entry code", "console", "boot info + memory map", "heap", "exception handlers",
                       "timer calibration", "interrupts + timer", "service start", "entry to service"] {
             #expect(run.serialOutput.contains(stage), "boot timeline lacks \(stage)")
         }

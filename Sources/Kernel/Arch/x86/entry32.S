@@ -42,7 +42,9 @@ _start:
     or $0x600, %eax
     mov %eax, %cr4
 
-    /* Zero .bss: a soft reset reuses memory that is not clean. */
+#if defined(__i386__)
+    /* Zero .bss: a soft reset reuses memory that is not clean. (x86_64 does it once in
+       long mode, where it runs natively under every hypervisor.) */
     push %edi
     mov $__bss_start, %edi
     mov $__bss_end, %ecx
@@ -50,8 +52,6 @@ _start:
     xor %eax, %eax
     rep stosb
     pop %edi
-
-#if defined(__i386__)
     xor %ebp, %ebp
     push %edi
     push %esi

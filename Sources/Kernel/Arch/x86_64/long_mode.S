@@ -25,6 +25,13 @@ long_mode:
     mov %ax, %fs
     mov %ax, %gs
     lgdt gdt_pointer                /* reload with the 64-bit base */
+    mov %rdi, %r8
+    mov $__bss_start, %edi          /* zero .bss: a soft reset reuses memory that is not clean */
+    mov $__bss_end, %ecx
+    sub %edi, %ecx
+    xor %eax, %eax
+    rep stosb
+    mov %r8, %rdi
     mov $boot_stack_top, %rsp
     xor %ebp, %ebp
     mov %esi, %eax
