@@ -5,6 +5,7 @@ public enum LiuCommand: Equatable {
     case build(targets: [KernelTarget])
     case run(RunOptions)
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
+    case benchBoot(runs: Int)
     case help
 
     public struct RunOptions: Equatable {
@@ -21,6 +22,7 @@ public enum LiuCommand: Equatable {
                liu run --target T [--machine pc|microvm|virt] [--kvm|--tcg] [--image PATH]
                        [--append "KERNEL COMMAND LINE"] [--timeout SECONDS]
                liu bench storage [--target i686|x86_64|aarch64|all] [--kvm|--tcg]
+               liu bench boot [--runs N]
         """
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> LiuCommand {
@@ -55,7 +57,14 @@ public enum LiuCommand: Equatable {
             try options.finish()
             return .run(run)
         case "bench":
-            guard options.next() == "storage" else { throw UsageError("liu bench needs a benchmark name: storage") }
+            let benchmark = options.next()
+            if benchmark == "boot" {
+                let runs = try options.value(for: "--runs") ?? "10"
+                try options.finish()
+                guard let count = Int(runs), count > 0 else { throw UsageError("--runs takes a positive whole number") }
+                return .benchBoot(runs: count)
+            }
+            guard benchmark == "storage" else { throw UsageError("liu bench needs a benchmark name: storage or boot") }
             let name = try options.value(for: "--target") ?? "all"
             let accelerator = try options.accelerator()
             try options.finish()

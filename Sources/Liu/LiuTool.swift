@@ -20,6 +20,8 @@ public enum LiuTool {
                 return try run(options)
             case .benchStorage(let targets, let accelerator):
                 return try StorageBench.run(targets: targets, accelerator: accelerator)
+            case .benchBoot(let runs):
+                return try BootBench.run(runs: runs)
             }
         } catch let error as UsageError {
             FileHandle.standardError.write(Data("liu: \(error)\n\(LiuCommand.usage)\n".utf8))

@@ -79,6 +79,19 @@ public enum QEMU {
         FileManager.default.isReadableFile(atPath: "/dev/kvm") && FileManager.default.isWritableFile(atPath: "/dev/kvm")
     }
 
+    /// kvm-pvm is a KVM without hardware virtualization: after every exit it emulates the
+    /// next instructions in software, and its emulator cannot execute SSE, SSE4.2 CRC32, a
+    /// protected-mode IRET or a triple fault. 64-bit paged guests mostly run; a 32-bit kernel
+    /// with paging off is emulated throughout and fails at its first interrupt return.
+    public static var kvmIsSoftware: Bool {
+        FileManager.default.fileExists(atPath: "/sys/module/kvm_pvm")
+    }
+
+    /// Whether KVM can boot `target` here.
+    public static func kvmRuns(_ target: KernelTarget) -> Bool {
+        target.supportsKVMOnThisHost && kvmUsable && !(kvmIsSoftware && target == .i686)
+    }
+
     /// Boots and waits for the guest to end or for `timeout`, killing QEMU then. Serial output
     /// is captured; with `echo`, it is also copied to standard output as it arrives.
     public static func run(_ configuration: QEMUConfiguration, timeout: Double, echo: Bool = false) throws -> QEMURun {

@@ -7,11 +7,9 @@ import Testing
 @Suite("Boot under KVM", .serialized)
 struct KVMBootTests {
     static let kvmUsable = QEMU.kvmUsable
-    /// kvm-pvm is a KVM without hardware virtualization: after every exit it emulates the
-    /// next instructions in software, and its emulator cannot execute SSE4.2 CRC32, SSE or a
-    /// protected-mode IRET, nor raise a triple fault. Boots, faults and timers work there;
-    /// the storage, heap and hard-reset cases need hardware KVM.
-    static let hardwareKVM = kvmUsable && !FileManager.default.fileExists(atPath: "/sys/module/kvm_pvm")
+    /// Boots, faults and timers work under kvm-pvm (see `QEMU.kvmIsSoftware`); the storage,
+    /// heap and hard-reset cases and every i686 case need hardware KVM.
+    static let hardwareKVM = kvmUsable && !QEMU.kvmIsSoftware
     static let noKVM = "KVM skipped: /dev/kvm is missing or not accessible"
     static let pvmOnly = "skipped: this host's KVM is kvm-pvm, whose instruction emulator cannot run this case; it needs hardware KVM"
 

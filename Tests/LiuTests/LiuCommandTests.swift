@@ -30,6 +30,8 @@ struct LiuCommandTests {
         (["run", "--target", "i686", "--image"], "--image needs a value"),
         (["run", "--target", "i686", "extra"], "unexpected argument 'extra'"),
         (["frobnicate"], "unknown command 'frobnicate'"),
+        (["bench"], "liu bench needs a benchmark name"),
+        (["bench", "boot", "--runs", "0"], "--runs takes a positive whole number"),
     ])
     func rejects(_ arguments: [String], _ message: String) {
         #expect {
@@ -37,6 +39,11 @@ struct LiuCommandTests {
         } throws: { error in
             String(describing: error).contains(message)
         }
+    }
+
+    @Test func benchmarksParse() throws {
+        #expect(try LiuCommand.parse(["bench", "boot", "--runs", "3"]) == .benchBoot(runs: 3))
+        #expect(try LiuCommand.parse(["bench", "storage", "--target", "i686", "--tcg"]) == .benchStorage(targets: [.i686], accelerator: .tcg))
     }
 
     @Test func kvmIsRefusedForAForeignArchitecture() {
