@@ -1,6 +1,7 @@
 /// What the old kernel hands the new one across a hotswap, at a fixed address the stub
 /// passes in EBX (x86) or X1 (aarch64) next to `registerMagic`. Little-endian, fixed layout
 /// (docs/update-sequence.md); the CRC32C covers all `size` bytes with the checksum field zero.
+/// Reading it allocates nothing: the new kernel does so before its heap exists.
 public struct SoftResetBlock: Equatable, Sendable {
     /// In EAX / X0 at the new kernel's entry, where a Multiboot loader puts 0x2BADB002.
     public static let registerMagic: UInt32 = 0x5EF7_2E5E
@@ -82,17 +83,16 @@ public struct SoftResetBlock: Equatable, Sendable {
         guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
         let length = Int(block.loadLE(at: Layout.commandLineLength, as: UInt32.self))
         guard length <= Self.commandLineCapacity else { throw .commandLineTooLong(length) }
-        let field = { (offset: Int) in block.loadLE(at: offset, as: UInt64.self) }
-        memoryStart = field(Layout.memoryStart)
-        memoryEnd = field(Layout.memoryEnd)
-        counterHz = field(Layout.counterHz)
-        timerHz = field(Layout.timerHz)
-        storageAddress = field(Layout.storageAddress)
-        storageSize = field(Layout.storageSize)
-        rollbackAddress = field(Layout.rollbackAddress)
-        rollbackSize = field(Layout.rollbackSize)
-        updateStartCounter = field(Layout.updateStartCounter)
-        updateCounterHz = field(Layout.updateCounterHz)
+        memoryStart = block.loadLE(at: Layout.memoryStart, as: UInt64.self)
+        memoryEnd = block.loadLE(at: Layout.memoryEnd, as: UInt64.self)
+        counterHz = block.loadLE(at: Layout.counterHz, as: UInt64.self)
+        timerHz = block.loadLE(at: Layout.timerHz, as: UInt64.self)
+        storageAddress = block.loadLE(at: Layout.storageAddress, as: UInt64.self)
+        storageSize = block.loadLE(at: Layout.storageSize, as: UInt64.self)
+        rollbackAddress = block.loadLE(at: Layout.rollbackAddress, as: UInt64.self)
+        rollbackSize = block.loadLE(at: Layout.rollbackSize, as: UInt64.self)
+        updateStartCounter = block.loadLE(at: Layout.updateStartCounter, as: UInt64.self)
+        updateCounterHz = block.loadLE(at: Layout.updateCounterHz, as: UInt64.self)
         guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0 else { throw .implausibleValues }
     }
 
@@ -105,9 +105,9 @@ public struct SoftResetBlock: Equatable, Sendable {
     /// CRC32C of the block with the checksum field taken as zero.
     private static func checksum(_ block: UnsafeRawPointer) -> UInt32 {
         let zero: UInt32 = 0
-        var crc = CRC32C.checksum(UnsafeRawBufferPointer(start: block, count: Layout.checksum))
-        crc = withUnsafeBytes(of: zero) { CRC32C.checksum($0, continuing: crc) }
+        var crc = TablelessCRC32C.checksum(UnsafeRawBufferPointer(start: block, count: Layout.checksum))
+        crc = withUnsafeBytes(of: zero) { TablelessCRC32C.checksum($0, continuing: crc) }
         let rest = Layout.checksum + 4
-        return CRC32C.checksum(UnsafeRawBufferPointer(start: block + rest, count: size - rest), continuing: crc)
+        return TablelessCRC32C.checksum(UnsafeRawBufferPointer(start: block + rest, count: size - rest), continuing: crc)
     }
 }

@@ -141,3 +141,18 @@ struct HotswapDescriptorTests {
         #expect([word(8), word(9), word(10), word(11)] == [0x10_1000, 0x800_0000 + UInt64(image.dataOffset(1)), 64, 0x1000])
     }
 }
+
+@Suite("Soft-reset block checksum")
+struct SoftResetChecksumTests {
+    /// The stored checksum is CRC32C of the block with its checksum field zero, the same
+    /// value the table-driven engines give (the block's own CRC runs without tables).
+    @Test("stored checksum equals CRC32C.checksum of the block", arguments: [0, 5, 1024])
+    func matchesCRC32C(_ commandLineLength: Int) throws {
+        let buffer = try SoftResetBlockTests.Buffer(commandLine: [UInt8](repeating: 0x5A, count: commandLineLength))
+        let stored = buffer.pointer.load(fromByteOffset: 8, as: UInt32.self).littleEndian
+        buffer.patch(0, at: 8, count: 4)
+        for engine in [CRC32C.Engine.software, .hardware] {
+            #expect(CRC32C.checksum(UnsafeRawBufferPointer(start: buffer.pointer, count: SoftResetBlock.size), engine: engine) == stored)
+        }
+    }
+}
