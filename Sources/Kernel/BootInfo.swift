@@ -28,7 +28,7 @@ struct BootInfo {
         }
         usableBytes = total
         if let commandLine { BootArguments.copy(from: commandLine) }
-        self.firstModule = firstModule
+        self.firstModule = firstModule ?? BootArguments.module
         keepModuleOutOfHeap()
     }
 
@@ -69,6 +69,13 @@ enum BootArguments {
     /// The integer value of `key=N` (decimal or 0x-hex); nil when absent or not a number.
     static func integer(for key: StaticString) -> UInt64? {
         withBytes { bytes in try? KernelCommandLine(bytes).integer(for: key) } ?? nil
+    }
+
+    /// A module placed without the loader's help (QEMU's generic loader device: aarch64
+    /// virt loads `-initrd` only for Linux images): `liu.module=ADDRESS liu.module-size=BYTES`.
+    static var module: BootModule? {
+        guard let address = integer(for: "liu.module"), let size = integer(for: "liu.module-size") else { return nil }
+        return BootModule(address: address, size: size)
     }
 
     /// The value of `key=value`, copied out (empty when absent).

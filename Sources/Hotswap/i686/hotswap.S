@@ -19,7 +19,8 @@ hotswap_stub_address:
 hotswap_stub_size:
     mov $(hotswap_end - hotswap_start), %eax
     ret
-/* hotswap_enter(list, stub): the stub finds the list at 4(%esp), as here. */
+/* hotswap_enter(list, stub, window, windowSize): the stub finds the list at 4(%esp), as
+   here (x86 caches are coherent: the window needs no maintenance). */
 hotswap_enter:
     mov 8(%esp), %eax
     jmp *%eax

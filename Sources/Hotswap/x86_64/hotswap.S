@@ -40,7 +40,8 @@ hotswap_stub_address:
 hotswap_stub_size:
     mov $(hotswap_end - hotswap_start), %eax
     ret
-/* hotswap_enter(list, stub): jumps to the copied stub with RDI = list. */
+/* hotswap_enter(list, stub, window, windowSize): jumps to the copied stub with RDI = list
+   (x86 caches are coherent: the window needs no maintenance). */
 hotswap_enter:
     jmp *%rsi
 

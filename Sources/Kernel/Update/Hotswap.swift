@@ -41,7 +41,7 @@ enum Hotswap {
         let stub = HotswapWindow.pointer(HotswapWindow.stubAddress)
         stub.copyMemory(from: hotswapStubAddress(), byteCount: Int(hotswapStubSize()))
         Arch.disableInterrupts()
-        hotswapEnter(HotswapWindow.pointer(HotswapWindow.listAddress), stub)
+        hotswapEnter(HotswapWindow.pointer(HotswapWindow.listAddress), stub, HotswapWindow.base, UInt(HotswapWindow.size))
         panic("hotswap: the stub returned")
     }
 }

@@ -27,5 +27,7 @@ enum HotswapWindow {
 
 @_extern(c, "hotswap_stub_address") func hotswapStubAddress() -> UnsafeRawPointer
 @_extern(c, "hotswap_stub_size") func hotswapStubSize() -> UInt32
-/// Jumps to the copied stub; does not come back.
-@_extern(c, "hotswap_enter") func hotswapEnter(_ list: UnsafeRawPointer, _ stub: UnsafeRawPointer)
+/// Jumps to the copied stub; does not come back. The window (stub, list, block) is pushed
+/// out of the data cache first where that matters (aarch64).
+@_extern(c, "hotswap_enter")
+func hotswapEnter(_ list: UnsafeRawPointer, _ stub: UnsafeRawPointer, _ window: UInt, _ windowSize: UInt)
