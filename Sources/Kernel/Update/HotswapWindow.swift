@@ -10,7 +10,8 @@ enum HotswapWindow {
     /// Lowest address an image may load at.
     static let imageFloor: UInt64 = 0x4000_0000
     #else
-    /// Below 1 MiB, above the real-mode IVT/BDA and below QEMU's Multiboot info at 0x9000.
+    /// Below 1 MiB, above the real-mode IVT and BIOS data area. Loader structures there
+    /// were copied at boot, before anything writes the window.
     static let base: UInt = 0x7000
     static let imageFloor: UInt64 = 0x10_0000
     #endif

@@ -16,9 +16,10 @@ enum SoftResetBoot {
               let pointer = UnsafeRawPointer(bitPattern: info) else { return nil }
         do throws(SoftResetError) {
             let received = try SoftResetBlock(validating: pointer)
-            guard UInt(exactly: received.memoryEnd) != nil, UInt(exactly: received.storageAddress) != nil,
-                  received.storageAddress >= received.memoryStart,
-                  received.storageAddress + received.storageSize <= received.memoryEnd
+            let memory = PhysicalRange(start: received.memoryStart, end: received.memoryEnd)
+            guard UInt(exactly: received.memoryEnd) != nil,
+                  let storage = PhysicalRange(start: received.storageAddress, count: received.storageSize),
+                  memory.contains(storage)
             else { throw .implausibleValues }
             BootArguments.copy(from: SoftResetBlock.commandLine(in: pointer))
             block = received
