@@ -9,7 +9,8 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     BootTimeline.record("console")
 
     let softReset = SoftResetBoot.receive(magic: magic, info: info)
-    let boot = softReset.map(SoftResetBoot.bootInfo) ?? Arch.readBootInfo(magic: magic, info: info)
+    let boot = softReset.map(SoftResetBoot.bootInfo)
+        ?? Arch.readBootInfo(magic: SoftResetBoot.loaderMagic(magic), info: info)
     BootTimeline.record("boot info + memory map", skipped: softReset != nil)
 
     let heapEnd = softReset.map(SoftResetBoot.adoptStorageArea)

@@ -12,11 +12,11 @@ struct SelfUpdateBootTests {
     /// images, so the generic loader device puts it in RAM and the command line says where.
     static let aarch64ModuleAddress = 0x4E00_0000
 
-    /// Boots `boot` with `module` as its boot module and `test=self-update`.
-    static func run(_ boot: BootCase, module: URL) throws -> QEMURun {
+    /// Boots `boot` with `module` as its boot module and `test=self-update` plus `arguments`.
+    static func run(_ boot: BootCase, module: URL, arguments: String = "") throws -> QEMURun {
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
                                               image: try KernelImages.image(boot.target))
-        configuration.commandLine = "test=self-update"
+        configuration.commandLine = "test=self-update" + arguments
         if boot.target == .aarch64 {
             let size = try FileManager.default.attributesOfItem(atPath: module.path)[.size] as? Int ?? 0
             let address = "0x" + String(Self.aarch64ModuleAddress, radix: 16)
@@ -64,6 +64,22 @@ struct SelfUpdateBootTests {
         #expect(run.exit == .status(1), "\(run.exit)\n\(run.serialOutput)")
         #expect(run.serialOutput.contains("FAIL: the boot module is not a valid kernel image here"), "\(run.serialOutput)")
         #expect(!run.serialOutput.contains("soft reset"))
+    }
+
+    /// aarch64 still has its DTB and boots cold; x86 has no loader data left and panics.
+    @Test("a damaged soft-reset block is refused", arguments: cases)
+    func damagedBlock(_ boot: BootCase) throws {
+        let run = try Self.run(boot, module: try KernelImages.image(boot.target), arguments: " selfupdate.damage-block=1")
+        let log = run.serialOutput
+        #expect(log.contains("refused: checksum mismatch; booting as from a loader"), "\(log)")
+        #expect(!log.contains("counter restored"))
+        if boot.target == .aarch64 {
+            #expect(run.exit == .status(0), "\(run.exit)\n\(log)")
+            #expect(log.contains("PASS: damaged soft-reset block refused, cold boot instead"))
+        } else {
+            #expect(run.exit == .status(2), "\(run.exit)\n\(log)")
+            #expect(log.contains("PANIC: boot info: neither a valid Multiboot nor a valid PVH structure"))
+        }
     }
 
     @Test("without a boot module the test fails clearly", arguments: [cases[0]])

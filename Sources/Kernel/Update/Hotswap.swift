@@ -11,8 +11,11 @@ enum Hotswap {
 
     /// Never returns unless the image or the hand-over is refused. `image` must stay where
     /// it is (e.g. in the heap) until the stub has copied it; `updateStart` is the counter
-    /// when the update began.
-    static func replaceKernel(with image: UnsafeRawBufferPointer, updateStart: UInt64) throws(Failure) -> Never {
+    /// when the update began. `alterBlock` lets a self-test damage the written block.
+    static func replaceKernel(
+        with image: UnsafeRawBufferPointer, updateStart: UInt64,
+        alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }
+    ) throws(Failure) -> Never {
         let imageStart = UInt64(UInt(bitPattern: image.baseAddress))
         let storage = PhysicalRange(start: UInt64(StorageArea.start), count: UInt64(StorageArea.size))!
         let constraints = ImageMemoryConstraints(
@@ -36,6 +39,7 @@ enum Hotswap {
             } catch { return error }
         }
         if let refusal { throw .blockNotWritten(refusal) }
+        alterBlock(HotswapWindow.pointer(HotswapWindow.blockAddress))
         HotswapDescriptors.write(kernelImage, imageAddress: imageStart, block: UInt64(HotswapWindow.blockAddress),
                                  to: HotswapWindow.pointer(HotswapWindow.listAddress))
         let stub = HotswapWindow.pointer(HotswapWindow.stubAddress)

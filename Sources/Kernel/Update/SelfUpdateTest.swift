@@ -4,6 +4,10 @@ import LiveUpdate
 /// `test=self-update`: the cold kernel saves a counter, then hotswaps to the image it was
 /// given as boot module (normally itself); the kernel that comes up by soft reset restores
 /// the counter and passes. Both print their boot timelines for comparison.
+///
+/// With `selfupdate.damage-block=1` the block is damaged after writing: the new kernel must
+/// refuse it and boot as from a loader (aarch64: a cold boot that finds the saved state
+/// unclaimed and passes; x86: a clear panic).
 enum SelfUpdateTest {
     static let counterID: UInt16 = 1
     static let savedCounter = 41
@@ -11,10 +15,14 @@ enum SelfUpdateTest {
     static func run() -> Never {
         BootTimeline.print()
         if SoftResetBoot.happened { resume() }
-        update()
+        let damageBlock = BootArguments.integer(for: "selfupdate.damage-block") == 1
+        if damageBlock && LiveUpdate.isResumable(at: StorageArea.pointer, limit: StorageArea.size) {
+            SelfTest.pass("damaged soft-reset block refused, cold boot instead")
+        }
+        update(damageBlock: damageBlock)
     }
 
-    private static func update() -> Never {
+    private static func update(damageBlock: Bool) -> Never {
         let updateStart = Arch.counter()
         guard let module = Kernel.boot.firstModule, module.size > 0,
               let size = Int(exactly: module.size), let address = UInt(exactly: module.address),
@@ -36,7 +44,9 @@ enum SelfUpdateTest {
         Console.write(" bytes, hotswapping\n")
         MemoryReport.print()
         do throws(Hotswap.Failure) {
-            try Hotswap.replaceKernel(with: UnsafeRawBufferPointer(start: copy, count: size), updateStart: updateStart)
+            try Hotswap.replaceKernel(with: UnsafeRawBufferPointer(start: copy, count: size), updateStart: updateStart) { block in
+                if damageBlock { block.storeBytes(of: block.load(fromByteOffset: 16, as: UInt8.self) ^ 1, toByteOffset: 16, as: UInt8.self) }
+            }
         } catch {
             switch error {
             case .invalidImage: SelfTest.fail("the boot module is not a valid kernel image here")

@@ -10,7 +10,8 @@ enum SoftResetBoot {
 
     /// The block if `magic` says the hotswap stub started us and the block validates; nil
     /// for a loader's boot. A block that fails validation is reported, then the caller
-    /// boots as from a loader (which panics clearly when the registers hold no loader data).
+    /// boots as from a loader: aarch64 still finds the DTB at the RAM base; x86 panics
+    /// clearly, its registers holding no loader data.
     static func receive(magic: UInt, info: UInt) -> SoftResetBlock? {
         guard UInt32(truncatingIfNeeded: magic) == SoftResetBlock.registerMagic,
               let pointer = UnsafeRawPointer(bitPattern: info) else { return nil }
@@ -35,6 +36,12 @@ enum SoftResetBoot {
             Console.write("; booting as from a loader\n")
             return nil
         }
+    }
+
+    /// The magic to hand the loader path: none when it was ours (the block was refused), so
+    /// that aarch64 finds the DTB at the RAM base instead of reading the magic as its address.
+    static func loaderMagic(_ magic: UInt) -> UInt {
+        UInt32(truncatingIfNeeded: magic) == SoftResetBlock.registerMagic ? 0 : magic
     }
 
     static func bootInfo(_ block: SoftResetBlock) -> BootInfo {
