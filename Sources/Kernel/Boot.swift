@@ -1,24 +1,30 @@
+import LiveUpdate
+
 /// The portable boot sequence. Every stage is recorded in the boot timeline; calibration
-/// is a stage of its own because a soft reset will skip it.
+/// is a stage of its own because a soft reset skips it, taking it (and the memory layout)
+/// from the soft-reset block the hotswap stub passes instead of loader information.
 @_cdecl("kernel_main")
 func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     BootTimeline.record("entry code")
     Arch.initializeConsole()
     BootTimeline.record("console")
 
-    let boot = Arch.readBootInfo(magic: magic, info: info)
-    BootTimeline.record("boot info + memory map")
+    let softReset = SoftResetBoot.receive(magic: magic, info: info)
+    let boot = softReset.map(SoftResetBoot.bootInfo)
+        ?? Arch.readBootInfo(magic: SoftResetBoot.loaderMagic(magic), info: info)
+    BootTimeline.record("boot info + memory map", skipped: softReset != nil)
 
-    let heapEnd = StorageArea.reserve(usableStart: boot.usableStart, usableEnd: boot.usableEnd)
+    let heapEnd = softReset.map(SoftResetBoot.adoptStorageArea)
+        ?? StorageArea.reserve(usableStart: boot.usableStart, usableEnd: boot.usableEnd)
     Memory.setUp(usableStart: boot.usableStart, usableEnd: heapEnd)
     BootTimeline.record("heap")
 
     Arch.installTraps()
     BootTimeline.record("exception handlers")
 
-    let calibration = Arch.calibrate()
+    let calibration = softReset.map(SoftResetBoot.calibration) ?? Arch.calibrate()
     Clock.setFrequency(calibration.counterHz)
-    BootTimeline.record("timer calibration")
+    BootTimeline.record("timer calibration", skipped: softReset != nil)
 
     Arch.startPeriodicTimer(hertz: Kernel.tickHertz, calibration: calibration)
     Arch.enableInterrupts()
@@ -26,6 +32,7 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
 
     Kernel.boot = boot
     Kernel.calibration = calibration
+    SoftResetBoot.reportDuration()
     Services.start()
 }
 

@@ -9,12 +9,14 @@ struct BootInfo {
     var usableEnd: UInt = 0
     /// All usable RAM the loader reported.
     var usableBytes: UInt64 = 0
+    /// The first file the loader placed next to the kernel (QEMU `-initrd`), if any.
+    var firstModule: BootModule? = nil
 
     init() {}
 
     /// Takes the largest usable range above the image (below 4 GiB: what the kernel maps)
     /// and copies the command line.
-    init(memoryMap: some MemoryMap, commandLine: UnsafeRawBufferPointer?) {
+    init(memoryMap: some MemoryMap, commandLine: UnsafeRawBufferPointer?, firstModule: BootModule? = nil) {
         guard let range = memoryMap.largestUsableRange(above: UInt64(Arch.imageEnd), below: 1 << 32) else {
             panic("boot info: no usable memory above the kernel image")
         }
@@ -26,6 +28,20 @@ struct BootInfo {
         }
         usableBytes = total
         if let commandLine { BootArguments.copy(from: commandLine) }
+        self.firstModule = firstModule ?? BootArguments.module
+        keepModuleOutOfHeap()
+    }
+
+    /// A Multiboot loader puts modules right above the image, where the heap would start:
+    /// start the heap above a module in the lower half of the range so that it survives
+    /// until a service copies it (modules high up are left in place).
+    private mutating func keepModuleOutOfHeap() {
+        guard let module = firstModule, module.size > 0 else { return }
+        let middle = UInt64(usableStart) + UInt64(usableEnd - usableStart) / 2
+        let end = (module.address + module.size + 4095) & ~4095
+        if module.address + module.size > UInt64(usableStart), module.address < middle, end < middle {
+            usableStart = UInt(end)
+        }
     }
 }
 
@@ -53,6 +69,13 @@ enum BootArguments {
     /// The integer value of `key=N` (decimal or 0x-hex); nil when absent or not a number.
     static func integer(for key: StaticString) -> UInt64? {
         withBytes { bytes in try? KernelCommandLine(bytes).integer(for: key) } ?? nil
+    }
+
+    /// A module placed without the loader's help (QEMU's generic loader device: aarch64
+    /// virt loads `-initrd` only for Linux images): `liu.module=ADDRESS liu.module-size=BYTES`.
+    static var module: BootModule? {
+        guard let address = integer(for: "liu.module"), let size = integer(for: "liu.module-size") else { return nil }
+        return BootModule(address: address, size: size)
     }
 
     /// The value of `key=value`, copied out (empty when absent).

@@ -19,6 +19,13 @@ enum StorageArea {
         return start
     }
 
+    /// Takes over the area a previous kernel used (soft reset); returns where the heap must end.
+    static func adopt(start: UInt, size: Int) -> UInt {
+        self.start = start
+        self.size = size
+        return start
+    }
+
     /// The heap's current extent, which the storage writer must never touch.
     static var heapRange: Range<UInt> {
         guard let heap = Memory.heap else { return 0..<0 }

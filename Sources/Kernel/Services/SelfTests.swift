@@ -12,6 +12,7 @@ enum SelfTest: CaseIterable {
     case storage
     case storageBenchmark
     case runtime
+    case selfUpdate
 
     var name: StaticString {
         switch self {
@@ -24,6 +25,7 @@ enum SelfTest: CaseIterable {
         case .storage: "storage"
         case .storageBenchmark: "storage-benchmark"
         case .runtime: "runtime"
+        case .selfUpdate: "self-update"
         }
     }
 
@@ -43,6 +45,7 @@ enum SelfTest: CaseIterable {
         case .storage: StorageSelfTest.roundTrip()
         case .storageBenchmark: StorageSelfTest.benchmark()
         case .runtime: RuntimeSelfTest.run()
+        case .selfUpdate: SelfUpdateTest.run()
         }
     }
 

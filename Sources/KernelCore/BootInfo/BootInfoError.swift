@@ -10,6 +10,8 @@ public enum BootInfoError: Error, Equatable, Sendable {
     case malformedMemoryMap
     /// The memory map has more entries than `maximumMemoryMapEntries`.
     case tooManyEntries
+    /// A module entry lies outside memory or ends before it starts.
+    case malformedModule
 }
 
 /// Limits shared by the boot-information parsers.

@@ -6,6 +6,8 @@ public struct MultibootInfo: MemoryMap {
     private static let structureSize = 52
     private static let memoryBoundsFlag: UInt32 = 1 << 0
     private static let commandLineFlag: UInt32 = 1 << 2
+    private static let modulesFlag: UInt32 = 1 << 3
+    private static let moduleEntrySize = 16
     private static let memoryMapFlag: UInt32 = 1 << 6
     /// An entry's `size` field counts the bytes after itself: base (8), length (8), type (4).
     private static let minimumEntrySize: UInt32 = 20
@@ -16,6 +18,8 @@ public struct MultibootInfo: MemoryMap {
     public let upperMemoryKiB: UInt32?
     /// The kernel command line without its NUL, if flag 2 is set.
     public let commandLine: UnsafeRawBufferPointer?
+    /// The first module (`mod_start`..<`mod_end`), if flag 3 is set and `mods_count` > 0.
+    public let firstModule: BootModule?
     /// The validated `mmap_addr`/`mmap_length` buffer, if flag 6 is set.
     private let memoryMap: UnsafeRawBufferPointer?
 
@@ -29,6 +33,9 @@ public struct MultibootInfo: MemoryMap {
         upperMemoryKiB = hasBounds ? field(8) : nil
         commandLine = flags & Self.commandLineFlag != 0
             ? try memory.string(at: UInt64(field(16)), maximumLength: BootInfoLimits.maximumCommandLineLength)
+            : nil
+        firstModule = flags & Self.modulesFlag != 0 && field(20) > 0
+            ? try Self.module(at: UInt64(field(24)), memory: memory)
             : nil
         if flags & Self.memoryMapFlag != 0 {
             guard let length = Int(exactly: field(44)), let map = memory.bytes(at: UInt64(field(48)), count: length)
@@ -53,6 +60,13 @@ public struct MultibootInfo: MemoryMap {
             body(MemoryRegion(base: 0, length: UInt64(lowerMemoryKiB) * 1024, kind: .usable))
             body(MemoryRegion(base: 1 << 20, length: UInt64(upperMemoryKiB) * 1024, kind: .usable))
         }
+    }
+
+    private static func module(at address: UInt64, memory: PhysicalMemory) throws(BootInfoError) -> BootModule {
+        guard let entry = memory.bytes(at: address, count: moduleEntrySize) else { throw .malformedModule }
+        let start = entry.littleEndianUInt32(at: 0)!, end = entry.littleEndianUInt32(at: 4)!
+        guard end >= start else { throw .malformedModule }
+        return BootModule(address: UInt64(start), size: UInt64(end - start))
     }
 
     /// Every entry must be complete and the entries must exactly fill the buffer.

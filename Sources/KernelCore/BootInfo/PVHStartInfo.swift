@@ -6,6 +6,7 @@ public struct PVHStartInfo: MemoryMap {
     private static let version0Size = 40
     private static let version1Size = 56
     private static let memoryMapEntrySize = 24
+    private static let moduleEntrySize = 32
 
     public let version: UInt32
     public let flags: UInt32
@@ -15,6 +16,8 @@ public struct PVHStartInfo: MemoryMap {
     public let rsdpAddress: UInt64
     /// The kernel command line without its NUL, if present.
     public let commandLine: UnsafeRawBufferPointer?
+    /// The first module (`paddr`, `size` of the first 32-byte module entry), if any.
+    public let firstModule: BootModule?
     /// The validated memory map table (version 1 and later), if present.
     private let memoryMap: UnsafeRawBufferPointer?
 
@@ -31,6 +34,12 @@ public struct PVHStartInfo: MemoryMap {
         commandLine = try memory.string(
             at: info.littleEndianUInt64(at: 24)!, maximumLength: BootInfoLimits.maximumCommandLineLength)
         memoryMap = try Self.memoryMap(version: version, address: address, memory: memory)
+        if moduleCount > 0 {
+            guard let entry = memory.bytes(at: moduleListAddress, count: Self.moduleEntrySize) else { throw .malformedModule }
+            firstModule = BootModule(address: entry.littleEndianUInt64(at: 0)!, size: entry.littleEndianUInt64(at: 8)!)
+        } else {
+            firstModule = nil
+        }
     }
 
     /// The memory map entries (none for version 0 structures).

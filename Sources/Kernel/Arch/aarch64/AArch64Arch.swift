@@ -26,7 +26,7 @@ enum Arch {
             panic("boot info: no device tree at X0 or at the RAM base")
         }
         Platform.locateDevices(in: tree)
-        return BootInfo(memoryMap: tree, commandLine: tree.bootArguments)
+        return BootInfo(memoryMap: tree, commandLine: tree.bootArguments, firstModule: tree.initrd)
     }
 
     private static func deviceTree(at address: UInt) -> DeviceTree? {

@@ -12,11 +12,11 @@ enum X86BootInfo {
         // microvm) also leave the Multiboot magic in EAX.
         do throws(BootInfoError) {
             if let info = try? PVHStartInfo(address: UInt64(address), memory: memory) {
-                return BootInfo(memoryMap: info, commandLine: info.commandLine)
+                return BootInfo(memoryMap: info, commandLine: info.commandLine, firstModule: info.firstModule)
             }
             guard magic == MultibootInfo.bootloaderMagic else { throw .badMagic(magic) }
             let info = try MultibootInfo(address: UInt64(address), memory: memory)
-            return BootInfo(memoryMap: info, commandLine: info.commandLine)
+            return BootInfo(memoryMap: info, commandLine: info.commandLine, firstModule: info.firstModule)
         } catch {
             Console.write("boot info: magic ")
             Console.writeHex(UInt64(magic), digits: 8)

@@ -1,0 +1,69 @@
+/// Where the new image may go: RAM, minus ranges the copy must not overwrite (the storage
+/// area, the hotswap stub, the received bytes themselves, the descriptor list...).
+public struct ImageMemoryConstraints: Sendable {
+    public var ram: PhysicalRange
+    public var forbidden: [PhysicalRange]
+
+    public init(ram: PhysicalRange, forbidden: [PhysicalRange]) {
+        self.ram = ram
+        self.forbidden = forbidden
+    }
+}
+
+/// One PT_LOAD to copy: `fileSize` bytes from `sourceOffset` in the image to `destination`,
+/// then zeroes up to `memorySize`.
+public struct SegmentCopy: Equatable, Sendable {
+    public var destination: UInt64
+    public var sourceOffset: UInt64
+    public var fileSize: UInt64
+    public var memorySize: UInt64
+
+    public init(destination: UInt64, sourceOffset: UInt64, fileSize: UInt64, memorySize: UInt64) {
+        self.destination = destination
+        self.sourceOffset = sourceOffset
+        self.fileSize = fileSize
+        self.memorySize = memorySize
+    }
+}
+
+/// A received ELF kernel image that passed validation: what to copy where, and where to jump.
+public struct KernelImage: Equatable, Sendable {
+    public static let maximumSegments = 16
+
+    public let segments: [SegmentCopy]
+    public let entry: UInt64
+
+    /// Checks every header field the copy and the jump rely on; reads only inside `bytes`.
+    public init(
+        validating bytes: UnsafeRawBufferPointer, architecture: ImageArchitecture,
+        constraints: ImageMemoryConstraints
+    ) throws(ELFError) {
+        let header = try ELFHeader(bytes, architecture: architecture)
+        let loads = try header.loadableSegments()
+        try header.checkEffectiveLength()
+        guard !loads.isEmpty else { throw .noLoadableSegment }
+        guard loads.count <= Self.maximumSegments else {
+            throw .tooManySegments(count: loads.count, maximum: Self.maximumSegments)
+        }
+        try Self.checkPlacement(loads, constraints: constraints)
+        guard loads.contains(where: { $0.isExecutable && $0.fileBackedVirtualRange.contains(header.entry) }) else {
+            throw .entryNotInExecutableSegment(entry: header.entry)
+        }
+        segments = loads.map { $0.copy }
+        entry = header.entry
+    }
+
+    private static func checkPlacement(
+        _ loads: [LoadableSegment], constraints: ImageMemoryConstraints
+    ) throws(ELFError) {
+        for (position, load) in loads.enumerated() {
+            guard constraints.ram.contains(load.destination) else { throw .segmentOutsideRAM(index: load.index) }
+            if let rangeIndex = constraints.forbidden.firstIndex(where: { $0.overlaps(load.destination) }) {
+                throw .segmentOverlapsForbiddenRange(index: load.index, rangeIndex: rangeIndex)
+            }
+            if let other = loads[..<position].first(where: { $0.destination.overlaps(load.destination) }) {
+                throw .segmentsOverlap(index: other.index, otherIndex: load.index)
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+/// What the old kernel hands the new one across a hotswap, at a fixed address the stub
+/// passes in EBX (x86) or X1 (aarch64) next to `registerMagic`. Little-endian, fixed layout
+/// (docs/update-sequence.md); the CRC32C covers all `size` bytes with the checksum field zero.
+/// Reading it allocates nothing: the new kernel does so before its heap exists.
+public struct SoftResetBlock: Equatable, Sendable {
+    /// In EAX / X0 at the new kernel's entry, where a Multiboot loader puts 0x2BADB002.
+    public static let registerMagic: UInt32 = 0x5EF7_2E5E
+    /// "LUSR" at the start of the block.
+    public static let magic: UInt32 = 0x5253_554C
+    public static let version: UInt16 = 1
+    public static let commandLineCapacity = 1024
+    public static let size = Layout.commandLine + commandLineCapacity
+
+    enum Layout {
+        static let magic = 0, version = 4, size = 6, checksum = 8, commandLineLength = 12
+        static let memoryStart = 16, memoryEnd = 24, counterHz = 32, timerHz = 40
+        static let storageAddress = 48, storageSize = 56, rollbackAddress = 64, rollbackSize = 72
+        static let updateStartCounter = 80, updateCounterHz = 88
+        /// 96..<128 reserved, zero.
+        static let commandLine = 128
+    }
+
+    /// The usable RAM range the old kernel ran in (the heap and storage area live in it).
+    public var memoryStart: UInt64
+    public var memoryEnd: UInt64
+    /// Calibrated frequencies of the free-running counter and the periodic timer.
+    public var counterHz: UInt64
+    public var timerHz: UInt64
+    public var storageAddress: UInt64
+    public var storageSize: UInt64
+    /// The previous image kept for a rollback; zero when there is none.
+    public var rollbackAddress: UInt64 = 0
+    public var rollbackSize: UInt64 = 0
+    /// The counter when the update started, and the frequency to read it with.
+    public var updateStartCounter: UInt64
+    public var updateCounterHz: UInt64
+
+    public init(memoryStart: UInt64, memoryEnd: UInt64, counterHz: UInt64, timerHz: UInt64,
+                storageAddress: UInt64, storageSize: UInt64, updateStartCounter: UInt64, updateCounterHz: UInt64) {
+        self.memoryStart = memoryStart
+        self.memoryEnd = memoryEnd
+        self.counterHz = counterHz
+        self.timerHz = timerHz
+        self.storageAddress = storageAddress
+        self.storageSize = storageSize
+        self.updateStartCounter = updateStartCounter
+        self.updateCounterHz = updateCounterHz
+    }
+
+    private var fields: [(offset: Int, value: UInt64)] {
+        [(Layout.memoryStart, memoryStart), (Layout.memoryEnd, memoryEnd), (Layout.counterHz, counterHz),
+         (Layout.timerHz, timerHz), (Layout.storageAddress, storageAddress), (Layout.storageSize, storageSize),
+         (Layout.rollbackAddress, rollbackAddress), (Layout.rollbackSize, rollbackSize),
+         (Layout.updateStartCounter, updateStartCounter), (Layout.updateCounterHz, updateCounterHz)]
+    }
+
+    /// Writes all `size` bytes at `block`, the command line (without NUL) included.
+    public func write(to block: UnsafeMutableRawPointer, commandLine: UnsafeRawBufferPointer) throws(SoftResetError) {
+        guard commandLine.count <= Self.commandLineCapacity else { throw .commandLineTooLong(commandLine.count) }
+        block.initializeMemory(as: UInt8.self, repeating: 0, count: Self.size)
+        block.storeLE(Self.magic, at: Layout.magic)
+        block.storeLE(Self.version, at: Layout.version)
+        block.storeLE(UInt16(Self.size), at: Layout.size)
+        block.storeLE(UInt32(commandLine.count), at: Layout.commandLineLength)
+        for field in fields { block.storeLE(field.value, at: field.offset) }
+        if let source = commandLine.baseAddress {
+            (block + Layout.commandLine).copyMemory(from: source, byteCount: commandLine.count)
+        }
+        block.storeLE(Self.checksum(UnsafeRawPointer(block)), at: Layout.checksum)
+    }
+
+    /// Validates the block at `block` (which must be readable for `size` bytes) and reads it.
+    /// Allocation-free, so the new kernel can call it before its heap exists.
+    public init(validating block: UnsafeRawPointer) throws(SoftResetError) {
+        let magic = block.loadLE(at: Layout.magic, as: UInt32.self)
+        guard magic == Self.magic else { throw .badMagic(magic) }
+        let version = block.loadLE(at: Layout.version, as: UInt16.self)
+        guard version == Self.version else { throw .unsupportedVersion(version) }
+        let size = block.loadLE(at: Layout.size, as: UInt16.self)
+        guard Int(size) == Self.size else { throw .badSize(size) }
+        let stored = block.loadLE(at: Layout.checksum, as: UInt32.self)
+        let computed = Self.checksum(block)
+        guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
+        let length = Int(block.loadLE(at: Layout.commandLineLength, as: UInt32.self))
+        guard length <= Self.commandLineCapacity else { throw .commandLineTooLong(length) }
+        memoryStart = block.loadLE(at: Layout.memoryStart, as: UInt64.self)
+        memoryEnd = block.loadLE(at: Layout.memoryEnd, as: UInt64.self)
+        counterHz = block.loadLE(at: Layout.counterHz, as: UInt64.self)
+        timerHz = block.loadLE(at: Layout.timerHz, as: UInt64.self)
+        storageAddress = block.loadLE(at: Layout.storageAddress, as: UInt64.self)
+        storageSize = block.loadLE(at: Layout.storageSize, as: UInt64.self)
+        rollbackAddress = block.loadLE(at: Layout.rollbackAddress, as: UInt64.self)
+        rollbackSize = block.loadLE(at: Layout.rollbackSize, as: UInt64.self)
+        updateStartCounter = block.loadLE(at: Layout.updateStartCounter, as: UInt64.self)
+        updateCounterHz = block.loadLE(at: Layout.updateCounterHz, as: UInt64.self)
+        guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0 else { throw .implausibleValues }
+    }
+
+    /// The command line stored in a block that `init(validating:)` accepted.
+    public static func commandLine(in block: UnsafeRawPointer) -> UnsafeRawBufferPointer {
+        let length = min(Int(block.loadLE(at: Layout.commandLineLength, as: UInt32.self)), commandLineCapacity)
+        return UnsafeRawBufferPointer(start: block + Layout.commandLine, count: length)
+    }
+
+    /// CRC32C of the block with the checksum field taken as zero.
+    private static func checksum(_ block: UnsafeRawPointer) -> UInt32 {
+        let zero: UInt32 = 0
+        var crc = TablelessCRC32C.checksum(UnsafeRawBufferPointer(start: block, count: Layout.checksum))
+        crc = withUnsafeBytes(of: zero) { TablelessCRC32C.checksum($0, continuing: crc) }
+        let rest = Layout.checksum + 4
+        return TablelessCRC32C.checksum(UnsafeRawBufferPointer(start: block + rest, count: size - rest), continuing: crc)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Liu
+import Testing
+
+/// `test=self-update`: the kernel hotswaps to the image given with -initrd (itself) and the
+/// new kernel comes up by soft reset, skipping calibration and resuming the saved counter.
+@Suite("Self-update under TCG")
+struct SelfUpdateBootTests {
+    static let cases = BootCase.tcg
+
+    /// Where the aarch64 test places the module: QEMU virt loads `-initrd` only for Linux
+    /// images, so the generic loader device puts it in RAM and the command line says where.
+    static let aarch64ModuleAddress = 0x4E00_0000
+
+    /// Boots `boot` with `module` as its boot module and `test=self-update` plus `arguments`.
+    static func run(_ boot: BootCase, module: URL, arguments: String = "") throws -> QEMURun {
+        var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
+                                              image: try KernelImages.image(boot.target))
+        configuration.commandLine = "test=self-update" + arguments
+        if boot.target == .aarch64 {
+            let size = try FileManager.default.attributesOfItem(atPath: module.path)[.size] as? Int ?? 0
+            let address = "0x" + String(Self.aarch64ModuleAddress, radix: 16)
+            configuration.commandLine += " liu.module=\(address) liu.module-size=\(size)"
+            configuration.extraArguments = ["-device", "loader,file=\(module.path),addr=\(address),force-raw=on"]
+        } else {
+            configuration.extraArguments = ["-initrd", module.path]
+        }
+        return try QEMU.run(configuration, timeout: 90)
+    }
+
+    /// The "entry to service: N ms" figures in the order the kernels printed them.
+    static func entryToService(_ log: String) -> [Double] {
+        log.split(whereSeparator: \.isNewline).compactMap { line in
+            guard let range = line.range(of: "entry to service: ") else { return nil }
+            return Double(line[range.upperBound...].split(separator: " ").first ?? "")
+        }
+    }
+
+    @Test("the kernel replaces itself and resumes its state", arguments: cases)
+    func selfUpdate(_ boot: BootCase) throws {
+        let run = try Self.run(boot, module: try KernelImages.image(boot.target))
+        let log = run.serialOutput
+        #expect(run.exit == .status(0), "\(run.exit)\n\(log)")
+        #expect(log.contains("self-update: counter 41 saved"), "\(log)")
+        let afterReset = log.components(separatedBy: "soft reset: block at").dropFirst().joined()
+        #expect(!afterReset.isEmpty, "no soft reset\n\(log)")
+        #expect(afterReset.contains("from update start to service"))
+        let calibration = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("timer calibration") }
+        #expect(calibration?.hasSuffix("(skipped)") == true, "\(log)")
+        #expect(afterReset.contains("self-update: counter restored: 41, now 42"))
+        #expect(afterReset.contains("PASS: self-update"))
+        let times = Self.entryToService(log)
+        #expect(times.count == 2, "\(log)")
+        if times.count == 2 {
+            print("self-update \(boot.testDescription): entry to service cold \(times[0]) ms, soft reset \(times[1]) ms")
+        }
+    }
+
+    @Test("an image for another architecture is refused and the old kernel goes on",
+          arguments: cases)
+    func wrongArchitecture(_ boot: BootCase) throws {
+        let other: KernelTarget = boot.target == .x86_64 ? .i686 : .x86_64
+        let run = try Self.run(boot, module: try KernelImages.image(other))
+        #expect(run.exit == .status(1), "\(run.exit)\n\(run.serialOutput)")
+        #expect(run.serialOutput.contains("FAIL: the boot module is not a valid kernel image here"), "\(run.serialOutput)")
+        #expect(!run.serialOutput.contains("soft reset"))
+    }
+
+    /// aarch64 still has its DTB and boots cold; x86 has no loader data left and panics.
+    @Test("a damaged soft-reset block is refused", arguments: cases)
+    func damagedBlock(_ boot: BootCase) throws {
+        let run = try Self.run(boot, module: try KernelImages.image(boot.target), arguments: " selfupdate.damage-block=1")
+        let log = run.serialOutput
+        #expect(log.contains("refused: checksum mismatch; booting as from a loader"), "\(log)")
+        #expect(!log.contains("counter restored"))
+        if boot.target == .aarch64 {
+            #expect(run.exit == .status(0), "\(run.exit)\n\(log)")
+            #expect(log.contains("PASS: damaged soft-reset block refused, cold boot instead"))
+        } else {
+            #expect(run.exit == .status(2), "\(run.exit)\n\(log)")
+            #expect(log.contains("PANIC: boot info: neither a valid Multiboot nor a valid PVH structure"))
+        }
+    }
+
+    @Test("without a boot module the test fails clearly", arguments: [cases[0]])
+    func noModule(_ boot: BootCase) throws {
+        let run = try boot.boot("test=self-update")
+        #expect(run.exit == .status(1), "\(run.exit)\n\(run.serialOutput)")
+        #expect(run.serialOutput.contains("no boot module"), "\(run.serialOutput)")
+    }
+}

@@ -1,0 +1,158 @@
+import LiveUpdate
+import Testing
+
+@Suite("Soft-reset block")
+struct SoftResetBlockTests {
+    static let sample = SoftResetBlock(
+        memoryStart: 0x13_0000, memoryEnd: 0x0FFE_0000, counterHz: 2_400_000_000, timerHz: 1_000_000_000,
+        storageAddress: 0x0F00_0000, storageSize: 0xFE_0000, updateStartCounter: 0x1234_5678_9ABC, updateCounterHz: 2_400_000_000)
+
+    /// A block-sized buffer holding `sample` written with `commandLine`.
+    final class Buffer {
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: SoftResetBlock.size, alignment: 8)
+        deinit { pointer.deallocate() }
+
+        init(_ block: SoftResetBlock = SoftResetBlockTests.sample, commandLine: [UInt8] = Array("test=self-update".utf8)) throws {
+            try commandLine.withUnsafeBytes { bytes in try block.write(to: pointer, commandLine: bytes) }
+        }
+
+        func read() throws(SoftResetError) -> SoftResetBlock { try SoftResetBlock(validating: pointer) }
+
+        func refusal() -> SoftResetError? {
+            do throws(SoftResetError) { _ = try read(); return nil } catch { return error }
+        }
+
+        func patch(_ value: UInt64, at offset: Int, count: Int) {
+            for shift in 0..<count { pointer.storeBytes(of: UInt8(truncatingIfNeeded: value >> (8 * shift)), toByteOffset: offset + shift, as: UInt8.self) }
+        }
+    }
+
+    @Test("round trip keeps every field and the command line")
+    func roundTrip() throws {
+        var block = Self.sample
+        block.rollbackAddress = 0x2000_0000
+        block.rollbackSize = 0x1_0000
+        let buffer = try Buffer(block)
+        #expect(try buffer.read() == block)
+        #expect(Array(SoftResetBlock.commandLine(in: buffer.pointer)) == Array("test=self-update".utf8))
+        #expect(buffer.pointer.load(as: UInt32.self).littleEndian == SoftResetBlock.magic)
+    }
+
+    @Test("fields sit at the documented little-endian offsets")
+    func layout() throws {
+        let buffer = try Buffer()
+        let word = { (offset: Int) in UInt64(littleEndian: buffer.pointer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        #expect(word(16) == Self.sample.memoryStart)
+        #expect(word(24) == Self.sample.memoryEnd)
+        #expect(word(32) == Self.sample.counterHz)
+        #expect(word(48) == Self.sample.storageAddress)
+        #expect(word(80) == Self.sample.updateStartCounter)
+        #expect(word(88) == Self.sample.updateCounterHz)
+        #expect(buffer.pointer.load(fromByteOffset: 128, as: UInt8.self) == UInt8(ascii: "t"))
+        #expect(SoftResetBlock.size == 1152)
+    }
+
+    @Test("an empty and a full-capacity command line round-trip")
+    func commandLineLimits() throws {
+        let empty = try Buffer(commandLine: [])
+        #expect(try empty.read() == Self.sample)
+        #expect(SoftResetBlock.commandLine(in: empty.pointer).isEmpty)
+        let full = [UInt8](repeating: 0x61, count: SoftResetBlock.commandLineCapacity)
+        let fullBuffer = try Buffer(commandLine: full)
+        #expect(try fullBuffer.read() == Self.sample)
+        #expect(Array(SoftResetBlock.commandLine(in: fullBuffer.pointer)) == full)
+    }
+
+    @Test("a command line over capacity is refused when writing")
+    func commandLineTooLong() {
+        let long = [UInt8](repeating: 0x61, count: SoftResetBlock.commandLineCapacity + 1)
+        #expect(throws: SoftResetError.commandLineTooLong(long.count)) { try Buffer(commandLine: long) }
+    }
+
+    @Test("bad magic")
+    func badMagic() throws {
+        let buffer = try Buffer()
+        buffer.patch(0x2BAD_B002, at: 0, count: 4)
+        #expect(buffer.refusal() == .badMagic(0x2BAD_B002))
+    }
+
+    @Test("unknown version")
+    func badVersion() throws {
+        let buffer = try Buffer()
+        buffer.patch(2, at: 4, count: 2)
+        #expect(buffer.refusal() == .unsupportedVersion(2))
+    }
+
+    @Test("wrong size")
+    func badSize() throws {
+        let buffer = try Buffer()
+        buffer.patch(128, at: 6, count: 2)
+        #expect(buffer.refusal() == .badSize(128))
+    }
+
+    @Test("any flipped bit after the header fails the checksum", arguments: [9, 12, 16, 40, 95, 100, 127, 128, 1151])
+    func checksum(_ offset: Int) throws {
+        let buffer = try Buffer()
+        let byte = buffer.pointer.load(fromByteOffset: offset, as: UInt8.self)
+        buffer.pointer.storeBytes(of: byte ^ 0x10, toByteOffset: offset, as: UInt8.self)
+        guard case .checksumMismatch = buffer.refusal() else {
+            Issue.record("offset \(offset): \(String(describing: buffer.refusal()))")
+            return
+        }
+    }
+
+    /// A block with a correct checksum but values no kernel can run with.
+    @Test("empty memory range or zero frequency")
+    func implausible() throws {
+        var emptyMemory = Self.sample
+        emptyMemory.memoryEnd = emptyMemory.memoryStart
+        #expect(try Buffer(emptyMemory).refusal() == .implausibleValues)
+        var noCounter = Self.sample
+        noCounter.counterHz = 0
+        #expect(try Buffer(noCounter).refusal() == .implausibleValues)
+    }
+
+    @Test("an oversized command-line length with a valid checksum is refused")
+    func storedLengthTooLong() throws {
+        let buffer = try Buffer()
+        buffer.patch(2000, at: 12, count: 4)
+        // Reseal: the checksum covers the block with its checksum field zero.
+        buffer.patch(0, at: 8, count: 4)
+        let crc = CRC32C.checksum(UnsafeRawBufferPointer(start: buffer.pointer, count: SoftResetBlock.size))
+        buffer.patch(UInt64(crc), at: 8, count: 4)
+        #expect(buffer.refusal() == .commandLineTooLong(2000))
+    }
+}
+
+@Suite("Hotswap descriptors")
+struct HotswapDescriptorTests {
+    @Test("header and one entry per segment, sources made absolute")
+    func layout() throws {
+        let image = ELFValidationTests.sample()
+        let validated = try ELFValidationTests.validate(image.bytes)
+        let count = HotswapDescriptors.byteCount(segments: validated.segments.count)
+        let list = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 8)
+        defer { list.deallocate() }
+        HotswapDescriptors.write(validated, imageAddress: 0x800_0000, block: 0x7000, to: list)
+        let word = { (index: Int) in list.load(fromByteOffset: index * 8, as: UInt64.self).littleEndian }
+        #expect(count == 96)
+        #expect([word(0), word(1), word(2), word(3)] == [2, 0x10_0010, UInt64(SoftResetBlock.registerMagic), 0x7000])
+        #expect([word(4), word(5), word(6), word(7)] == [0x10_0000, 0x800_0000 + UInt64(image.dataOffset(0)), 256, 256])
+        #expect([word(8), word(9), word(10), word(11)] == [0x10_1000, 0x800_0000 + UInt64(image.dataOffset(1)), 64, 0x1000])
+    }
+}
+
+@Suite("Soft-reset block checksum")
+struct SoftResetChecksumTests {
+    /// The stored checksum is CRC32C of the block with its checksum field zero, the same
+    /// value the table-driven engines give (the block's own CRC runs without tables).
+    @Test("stored checksum equals CRC32C.checksum of the block", arguments: [0, 5, 1024])
+    func matchesCRC32C(_ commandLineLength: Int) throws {
+        let buffer = try SoftResetBlockTests.Buffer(commandLine: [UInt8](repeating: 0x5A, count: commandLineLength))
+        let stored = buffer.pointer.load(fromByteOffset: 8, as: UInt32.self).littleEndian
+        buffer.patch(0, at: 8, count: 4)
+        for engine in [CRC32C.Engine.software, .hardware] {
+            #expect(CRC32C.checksum(UnsafeRawBufferPointer(start: buffer.pointer, count: SoftResetBlock.size), engine: engine) == stored)
+        }
+    }
+}
