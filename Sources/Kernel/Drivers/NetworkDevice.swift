@@ -1,0 +1,41 @@
+import Net
+
+/// A network device as the rest of the kernel sees it, whatever its driver and transport.
+struct NetworkDevice {
+    let name: StaticString
+    let mac: MACAddress
+    /// Sends one Ethernet frame (without FCS); drops it when the device is full.
+    let transmit: (UnsafeRawBufferPointer) -> Void
+    /// Hands every frame received since the last call to the closure; returns their number.
+    let receive: ((UnsafeRawBufferPointer) -> Void) -> Int
+
+    init<Transport>(name: StaticString, _ driver: VirtioNet<Transport>) {
+        self.name = name
+        mac = driver.mac
+        transmit = { frame in driver.transmit(frame) }
+        receive = { body in driver.receive(body) }
+    }
+
+    /// Opens the first virtio network device of this machine (PCI, MMIO from the device tree or
+    /// from `virtio_mmio.device=` on the command line).
+    static func open() -> NetworkDevice? {
+        do throws(VirtioError) {
+            return try Arch.openNetworkDevice()
+        } catch {
+            Console.write("virtio-net: ")
+            Console.write(error.explanation)
+            Console.newline()
+            return nil
+        }
+    }
+}
+
+extension VirtioError {
+    var explanation: StaticString {
+        switch self {
+        case .featuresRejected: "the device rejected the features"
+        case .missingQueue: "the device lacks a queue"
+        case .outOfMemory: "no memory for the queues"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import KernelCore
+
+/// Addresses where virtio-mmio devices may sit: from the device tree (`virtio,mmio` nodes,
+/// recorded at boot before the heap exists) or from the `virtio_mmio.device=SIZE@ADDR:IRQ`
+/// arguments QEMU microvm appends to the command line. Most slots are empty; probing tells.
+enum VirtioMMIOSlots {
+    static let capacity = 32
+    nonisolated(unsafe) private static var bases = InlineArray<32, UInt>(repeating: 0)
+    nonisolated(unsafe) private(set) static var count = 0
+
+    static func add(_ base: UInt) {
+        guard count < capacity else { return }
+        bases[count] = base
+        count += 1
+    }
+
+    static func addFromDeviceTree(_ tree: DeviceTree) {
+        tree.forEachNode(compatible: "virtio,mmio") { node in
+            if let reg = node.reg(index: 0) { add(UInt(truncatingIfNeeded: reg.address)) }
+        }
+    }
+
+    /// Adds the address of every `virtio_mmio.device=SIZE@ADDR[:IRQ]` argument.
+    static func addFromCommandLine() {
+        let key: StaticString = "virtio_mmio.device="
+        BootArguments.withBytes { line in
+            var start = 0
+            while start < line.count {
+                var end = start
+                while end < line.count && !isSeparator(line[end]) { end += 1 }
+                let word = UnsafeRawBufferPointer(rebasing: line[start..<end])
+                if word.count > key.utf8CodeUnitCount,
+                   word.prefix(key.utf8CodeUnitCount).elementsEqual(UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)),
+                   let address = address(inDeviceValue: UnsafeRawBufferPointer(rebasing: word[key.utf8CodeUnitCount...])) {
+                    add(address)
+                }
+                start = end + 1
+            }
+        }
+    }
+
+    /// ADDR from `SIZE@ADDR[:IRQ]`.
+    private static func address(inDeviceValue value: UnsafeRawBufferPointer) -> UInt? {
+        guard let at = value.firstIndex(of: UInt8(ascii: "@")) else { return nil }
+        let rest = value[(at + 1)...]
+        let end = rest.firstIndex(of: UInt8(ascii: ":")) ?? rest.endIndex
+        guard let number = try? KernelCommandLine.parseInteger(UnsafeRawBufferPointer(rebasing: value[(at + 1)..<end])),
+              number <= UInt64(UInt.max) else { return nil }
+        return UInt(number)
+    }
+
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+    }
+
+    /// Initialises the first network device among the slots.
+    static func openNetwork() throws(VirtioError) -> NetworkDevice? {
+        for slot in 0..<count {
+            if let transport = VirtioMMIO(base: bases[slot], deviceID: 1) {
+                return NetworkDevice(name: transport.isModern ? "virtio-net-mmio (modern)" : "virtio-net-mmio (legacy)",
+                                     try VirtioNet(transport: transport))
+            }
+        }
+        return nil
+    }
+}
