@@ -1,10 +1,19 @@
 extension Arch {
-    /// QEMU pc: virtio-net-pci on bus 0; microvm: virtio-mmio slots named on the command line.
+    /// QEMU microvm's virtio-mmio transports: 512 bytes apart from 0xFEB00000. With ACPI on (its
+    /// default) microvm describes them only in the DSDT, not on the command line.
+    private static let microvmMMIOBase: UInt = 0xFEB0_0000
+    private static let microvmMMIOSlots: UInt = 24
+
+    /// QEMU pc: virtio-net-pci on bus 0; microvm: virtio-mmio slots named on the command line,
+    /// else its fixed transport window.
     static func openNetworkDevice() throws(VirtioError) -> NetworkDevice? {
         if let pci = VirtioLegacyPCI.findNetwork() {
             return NetworkDevice(name: "virtio-net-pci (legacy)", try VirtioNet(transport: pci))
         }
         VirtioMMIOSlots.addFromCommandLine()
+        if VirtioMMIOSlots.count == 0 {
+            for slot in 0..<microvmMMIOSlots { VirtioMMIOSlots.add(microvmMMIOBase + slot * 512) }
+        }
         return try VirtioMMIOSlots.openNetwork()
     }
 }
