@@ -59,6 +59,12 @@ struct EchoServiceTests {
     }
 }
 
+@Suite("Kernel runtime for the network stack")
+struct NetworkRuntimeTests {
+    @Test("the kernel's ceil rounds up exactly", arguments: BootCase.tcg)
+    func ceil(_ boot: BootCase) throws { try BootChecks.selfTestPasses(boot, "ceil") }
+}
+
 /// A guest running the echo service, reachable through forwarded host ports.
 struct EchoGuest {
     let tcpPort: UInt16

@@ -11,6 +11,7 @@ enum SelfTest: CaseIterable {
     case panicInPanic
     case storage
     case storageBenchmark
+    case ceil
 
     var name: StaticString {
         switch self {
@@ -22,6 +23,7 @@ enum SelfTest: CaseIterable {
         case .panicInPanic: "panic-in-panic"
         case .storage: "storage"
         case .storageBenchmark: "storage-benchmark"
+        case .ceil: "ceil"
         }
     }
 
@@ -40,6 +42,7 @@ enum SelfTest: CaseIterable {
             Arch.causeFault(.invalidInstruction)
         case .storage: StorageSelfTest.roundTrip()
         case .storageBenchmark: StorageSelfTest.benchmark()
+        case .ceil: CeilSelfTest.run()
         }
     }
 
