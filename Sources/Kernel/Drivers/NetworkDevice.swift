@@ -8,12 +8,18 @@ struct NetworkDevice {
     let transmit: (UnsafeRawBufferPointer) -> Void
     /// Hands every frame received since the last call to the closure; returns their number.
     let receive: ((UnsafeRawBufferPointer) -> Void) -> Int
+    /// Whether frames wait for `receive` (checked with interrupts off before sleeping).
+    let hasReceived: () -> Bool
+    /// Whether the device interrupts on arrival; without, the service relies on the timer tick.
+    let interrupts: Bool
 
-    init<Transport>(name: StaticString, _ driver: VirtioNet<Transport>) {
+    init<Transport>(name: StaticString, _ driver: VirtioNet<Transport>, interrupts: Bool) {
         self.name = name
+        self.interrupts = interrupts
         mac = driver.mac
         transmit = { frame in driver.transmit(frame) }
         receive = { body in driver.receive(body) }
+        hasReceived = { driver.hasReceived }
     }
 
     /// Opens the first virtio network device of this machine (PCI, MMIO from the device tree or

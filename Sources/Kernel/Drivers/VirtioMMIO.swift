@@ -22,6 +22,8 @@ struct VirtioMMIO: VirtioTransport {
         static let queuePageFrame: UInt = 0x040
         static let queueReady: UInt = 0x044
         static let queueNotify: UInt = 0x050
+        static let interruptStatus: UInt = 0x060
+        static let interruptAcknowledge: UInt = 0x064
         static let status: UInt = 0x070
         static let queueDescriptor: UInt = 0x080
         static let queueDriver: UInt = 0x090
@@ -40,6 +42,7 @@ struct VirtioMMIO: VirtioTransport {
     }
 
     var isModern: Bool { version == 2 }
+    var name: StaticString { isModern ? "virtio-net-mmio (modern)" : "virtio-net-mmio (legacy)" }
     var status: UInt8 { UInt8(truncatingIfNeeded: registers.read32(Register.status)) }
     func setStatus(_ status: UInt8) { registers.write32(Register.status, UInt32(status)) }
 
@@ -86,4 +89,8 @@ struct VirtioMMIO: VirtioTransport {
 
     func notify(_ queueIndex: UInt16) { registers.write32(Register.queueNotify, UInt32(queueIndex)) }
     func configByte(_ offset: UInt) -> UInt8 { registers.read8(Register.config + offset) }
+
+    func acknowledgeInterrupt() {
+        registers.write32(Register.interruptAcknowledge, registers.read32(Register.interruptStatus))
+    }
 }

@@ -6,17 +6,26 @@ import KernelCore
 enum VirtioMMIOSlots {
     static let capacity = 32
     nonisolated(unsafe) private static var bases = InlineArray<32, UInt>(repeating: 0)
+    /// The GIC interrupt ID of each slot (device tree only); 0 when unknown.
+    nonisolated(unsafe) private static var interrupts = InlineArray<32, UInt32>(repeating: 0)
     nonisolated(unsafe) private(set) static var count = 0
 
-    static func add(_ base: UInt) {
+    static func add(_ base: UInt, interrupt: UInt32 = 0) {
         guard count < capacity else { return }
         bases[count] = base
+        interrupts[count] = interrupt
         count += 1
     }
 
+    /// `interrupts = <0 N flags>` is shared peripheral interrupt N: GIC interrupt ID 32 + N.
     static func addFromDeviceTree(_ tree: DeviceTree) {
         tree.forEachNode(compatible: "virtio,mmio") { node in
-            if let reg = node.reg(index: 0) { add(UInt(truncatingIfNeeded: reg.address)) }
+            guard let reg = node.reg(index: 0) else { return }
+            var interrupt: UInt32 = 0
+            if node.cell(named: "interrupts", at: 0) == 0, let number = node.cell(named: "interrupts", at: 1), number < 988 {
+                interrupt = 32 + number
+            }
+            add(UInt(truncatingIfNeeded: reg.address), interrupt: interrupt)
         }
     }
 
@@ -53,13 +62,10 @@ enum VirtioMMIOSlots {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
     }
 
-    /// Initialises the first network device among the slots.
-    static func openNetwork() throws(VirtioError) -> NetworkDevice? {
+    /// The first network device among the slots, with its interrupt ID (0 when unknown).
+    static func findNetwork() -> (transport: VirtioMMIO, interrupt: UInt32)? {
         for slot in 0..<count {
-            if let transport = VirtioMMIO(base: bases[slot], deviceID: 1) {
-                return NetworkDevice(name: transport.isModern ? "virtio-net-mmio (modern)" : "virtio-net-mmio (legacy)",
-                                     try VirtioNet(transport: transport))
-            }
+            if let transport = VirtioMMIO(base: bases[slot], deviceID: 1) { return (transport, interrupts[slot]) }
         }
         return nil
     }

@@ -83,6 +83,9 @@ final class VirtioNet<Transport: VirtioTransport> {
         return true
     }
 
+    /// Whether the device has returned receive buffers not yet handed on by `receive`.
+    var hasReceived: Bool { receiveQueue.hasUsed }
+
     private func reclaimTransmitted() {
         while let used = transmitQueue.takeUsed() { transmitQueue.release(used.descriptor) }
     }

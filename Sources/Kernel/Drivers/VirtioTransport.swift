@@ -15,6 +15,8 @@ protocol VirtioTransport {
     func activate(_ queue: Virtqueue)
     func notify(_ queueIndex: UInt16)
     func configByte(_ offset: UInt) -> UInt8
+    /// Reads and clears the interrupt status, which lowers the device's interrupt line.
+    func acknowledgeInterrupt()
 }
 
 enum VirtioStatus {

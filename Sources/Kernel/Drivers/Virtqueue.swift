@@ -107,10 +107,13 @@ struct Virtqueue {
         memoryBarrier()
     }
 
+    var hasUsed: Bool {
+        UInt16(littleEndian: VolatileMappedRegister<UInt16>(unsafeBitPattern: usedRingAddress + 2).load()) != usedIndex
+    }
+
     /// The next descriptor the device has finished with, and the bytes it wrote.
     mutating func takeUsed() -> (descriptor: UInt16, length: UInt32)? {
-        let published = UInt16(littleEndian: VolatileMappedRegister<UInt16>(unsafeBitPattern: usedRingAddress + 2).load())
-        guard published != usedIndex else { return nil }
+        guard hasUsed else { return nil }
         memoryBarrier()
         let element = pointer(usedRingAddress + 4 + UInt(usedIndex & (size &- 1)) * 8)
         let identifier = UInt32(littleEndian: element.load(as: UInt32.self))

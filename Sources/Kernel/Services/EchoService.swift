@@ -37,14 +37,17 @@ enum EchoService {
         serve(device, stack)
     }
 
-    /// Polls the device and the stack; sleeps until the next interrupt (the timer tick at the
-    /// latest) only when a round found no frame.
+    /// Polls the device and the stack; sleeps until the next interrupt (the device's, or the
+    /// timer tick at the latest) only when a round found no frame. Interrupts are off between
+    /// the last look at the queue and the sleep, so an arrival in between still wakes it.
     private static func serve(_ device: NetworkDevice, _ stack: NetworkStack) -> Never {
         while true {
             let frames = device.receive { frame in stack.receive(frame: frame, now: Clock.now()) }
             let now = Clock.now()
             if let deadline = stack.nextDeadline, deadline <= now { stack.poll(now: now) }
-            if frames == 0 { Arch.waitForInterrupt() }
+            guard frames == 0 else { continue }
+            Arch.disableInterrupts()
+            if device.hasReceived() { Arch.enableInterrupts() } else { Arch.waitForInterrupt() }
         }
     }
 
@@ -68,6 +71,7 @@ enum EchoService {
         Console.write(config.mac.description)
         Console.write(", address ")
         Console.write(config.isConfigured ? config.ip.description : "from DHCP")
+        Console.write(device.interrupts ? ", interrupts" : ", polled on the timer tick")
         Console.newline()
     }
 }

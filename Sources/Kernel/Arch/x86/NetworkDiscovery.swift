@@ -4,16 +4,18 @@ extension Arch {
     private static let microvmMMIOBase: UInt = 0xFEB0_0000
     private static let microvmMMIOSlots: UInt = 24
 
-    /// QEMU pc: virtio-net-pci on bus 0; microvm: virtio-mmio slots named on the command line,
-    /// else its fixed transport window.
+    /// QEMU pc: virtio-net-pci on bus 0, interrupting through the I/O APIC; microvm: virtio-mmio
+    /// slots named on the command line, else its fixed transport window, polled.
     static func openNetworkDevice() throws(VirtioError) -> NetworkDevice? {
         if let pci = VirtioLegacyPCI.findNetwork() {
-            return NetworkDevice(name: "virtio-net-pci (legacy)", try VirtioNet(transport: pci))
+            let driver = try VirtioNet(transport: pci)
+            return NetworkDevice(name: "virtio-net-pci (legacy)", driver, interrupts: NetworkInterrupt.route(pci))
         }
         VirtioMMIOSlots.addFromCommandLine()
         if VirtioMMIOSlots.count == 0 {
             for slot in 0..<microvmMMIOSlots { VirtioMMIOSlots.add(microvmMMIOBase + slot * 512) }
         }
-        return try VirtioMMIOSlots.openNetwork()
+        guard let mmio = VirtioMMIOSlots.findNetwork() else { return nil }
+        return NetworkDevice(name: mmio.transport.name, try VirtioNet(transport: mmio.transport), interrupts: false)
     }
 }

@@ -27,6 +27,8 @@ struct PCIFunction {
 /// (virtio 1.x section 4.1.4.8): BAR0, 32 feature bits, page-frame queue address.
 struct VirtioLegacyPCI: VirtioTransport {
     let port: UInt16
+    /// The legacy (ISA) IRQ the firmware routed INTx to; 0xFF when none.
+    var interruptLine: UInt8 = 0xFF
 
     static let vendor: UInt16 = 0x1AF4
     static let transitionalNetwork: UInt16 = 0x1000
@@ -41,6 +43,7 @@ struct VirtioLegacyPCI: VirtioTransport {
         static let queueSelect: UInt16 = 0x0E
         static let queueNotify: UInt16 = 0x10
         static let status: UInt16 = 0x12
+        static let interruptStatus: UInt16 = 0x13
         /// Device configuration without MSI-X (which this driver never enables).
         static let config: UInt16 = 0x14
     }
@@ -56,7 +59,7 @@ struct VirtioLegacyPCI: VirtioTransport {
         }
         let command = function.read32(0x04) & 0xFFFF
         function.write32(0x04, command | 0x1 | 0x4)  // I/O space, bus master
-        return VirtioLegacyPCI(port: UInt16(truncatingIfNeeded: bar & ~3))
+        return VirtioLegacyPCI(port: UInt16(truncatingIfNeeded: bar & ~3), interruptLine: UInt8(truncatingIfNeeded: function.read32(0x3C)))
     }
 
     var isModern: Bool { false }
@@ -79,4 +82,5 @@ struct VirtioLegacyPCI: VirtioTransport {
 
     func notify(_ queueIndex: UInt16) { outw(port + Register.queueNotify, queueIndex) }
     func configByte(_ offset: UInt) -> UInt8 { inb(port + Register.config + UInt16(truncatingIfNeeded: offset)) }
+    func acknowledgeInterrupt() { _ = inb(port + Register.interruptStatus) }
 }
