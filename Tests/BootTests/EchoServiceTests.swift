@@ -46,6 +46,15 @@ struct EchoServiceTests {
         }
     }
 
+    @Test("a modern (version 2) virtio-mmio device works too", arguments: BootCase.tcg.filter { $0.machine != .pc })
+    func modernMMIO(_ boot: BootCase) throws {
+        try EchoGuest.with(boot, extraArguments: ["-global", "virtio-mmio.force-legacy=false"]) { guest in
+            let payload = pseudoRandomBytes(count: 64 * 1024, seed: 7)
+            let echoed = try guest.exchange(payload)
+            #expect(echoed == payload)
+        }
+    }
+
     @Test("UDP datagrams are echoed", arguments: BootCase.tcg)
     func udpDatagrams(_ boot: BootCase) throws {
         try EchoGuest.with(boot) { guest in
@@ -71,11 +80,12 @@ struct EchoGuest {
     let udpPort: UInt16
 
     /// Boots `boot` with the echo service, runs `body` once it listens, then stops QEMU.
-    static func with(_ boot: BootCase, _ body: (EchoGuest) throws -> Void) throws {
+    static func with(_ boot: BootCase, extraArguments: [String] = [], _ body: (EchoGuest) throws -> Void) throws {
         let guest = EchoGuest(tcpPort: try HostSocket.freePort(), udpPort: try HostSocket.freePort(type: Int32(SOCK_DGRAM.rawValue)))
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
                                               image: try KernelImages.image(boot.target))
         configuration.commandLine = "service=echo"
+        configuration.extraArguments = extraArguments
         configuration.network = UserNetwork(forwards: [.init(.tcp, hostPort: guest.tcpPort, guestPort: 7),
                                                        .init(.udp, hostPort: guest.udpPort, guestPort: 7)])
         let instance = try QEMU.start(configuration)
@@ -87,6 +97,9 @@ struct EchoGuest {
             Issue.record("the echo service did not start:\n\(instance.serialOutput)")
             return
         }
+        let modern = extraArguments.contains("virtio-mmio.force-legacy=false")
+        #expect(instance.serialOutput.contains(modern ? "(modern)" : "(legacy)"), "\(instance.serialOutput)")
+        #expect(instance.serialOutput.contains(", interrupts"), "the card should interrupt: \(instance.serialOutput)")
         try body(guest)
     }
 

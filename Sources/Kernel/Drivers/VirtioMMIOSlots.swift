@@ -6,7 +6,8 @@ import KernelCore
 enum VirtioMMIOSlots {
     static let capacity = 32
     nonisolated(unsafe) private static var bases = InlineArray<32, UInt>(repeating: 0)
-    /// The GIC interrupt ID of each slot (device tree only); 0 when unknown.
+    /// Each slot's interrupt in the platform's numbering (GIC interrupt ID from the device tree,
+    /// I/O APIC GSI from the command line); 0 when unknown.
     nonisolated(unsafe) private static var interrupts = InlineArray<32, UInt32>(repeating: 0)
     nonisolated(unsafe) private(set) static var count = 0
 
@@ -29,7 +30,7 @@ enum VirtioMMIOSlots {
         }
     }
 
-    /// Adds the address of every `virtio_mmio.device=SIZE@ADDR[:IRQ]` argument.
+    /// Adds every `virtio_mmio.device=SIZE@ADDR[:IRQ]` argument.
     static func addFromCommandLine() {
         let key: StaticString = "virtio_mmio.device="
         BootArguments.withBytes { line in
@@ -40,22 +41,26 @@ enum VirtioMMIOSlots {
                 let word = UnsafeRawBufferPointer(rebasing: line[start..<end])
                 if word.count > key.utf8CodeUnitCount,
                    word.prefix(key.utf8CodeUnitCount).elementsEqual(UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)),
-                   let address = address(inDeviceValue: UnsafeRawBufferPointer(rebasing: word[key.utf8CodeUnitCount...])) {
-                    add(address)
+                   let device = parseDevice(UnsafeRawBufferPointer(rebasing: word[key.utf8CodeUnitCount...])) {
+                    add(device.address, interrupt: device.interrupt)
                 }
                 start = end + 1
             }
         }
     }
 
-    /// ADDR from `SIZE@ADDR[:IRQ]`.
-    private static func address(inDeviceValue value: UnsafeRawBufferPointer) -> UInt? {
+    /// ADDR and IRQ (0 when absent) from `SIZE@ADDR[:IRQ]`.
+    private static func parseDevice(_ value: UnsafeRawBufferPointer) -> (address: UInt, interrupt: UInt32)? {
         guard let at = value.firstIndex(of: UInt8(ascii: "@")) else { return nil }
-        let rest = value[(at + 1)...]
-        let end = rest.firstIndex(of: UInt8(ascii: ":")) ?? rest.endIndex
-        guard let number = try? KernelCommandLine.parseInteger(UnsafeRawBufferPointer(rebasing: value[(at + 1)..<end])),
-              number <= UInt64(UInt.max) else { return nil }
-        return UInt(number)
+        let colon = value[(at + 1)...].firstIndex(of: UInt8(ascii: ":"))
+        guard let address = try? KernelCommandLine.parseInteger(UnsafeRawBufferPointer(rebasing: value[(at + 1)..<(colon ?? value.endIndex)])),
+              address <= UInt64(UInt.max) else { return nil }
+        var interrupt: UInt32 = 0
+        if let colon, let number = try? KernelCommandLine.parseInteger(UnsafeRawBufferPointer(rebasing: value[(colon + 1)...])),
+           number <= UInt64(UInt32.max) {
+            interrupt = UInt32(number)
+        }
+        return (UInt(address), interrupt)
     }
 
     private static func isSeparator(_ byte: UInt8) -> Bool {
