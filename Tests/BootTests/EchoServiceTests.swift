@@ -55,6 +55,29 @@ struct EchoServiceTests {
         }
     }
 
+    @Test("the address can come from DHCP", arguments: BootCase.tcg)
+    func dhcp(_ boot: BootCase) throws {
+        try EchoGuest.with(boot, commandLine: "service=echo ip=dhcp", ready: "echo: DHCP lease 10.0.2.15") { guest in
+            let payload = pseudoRandomBytes(count: 64 * 1024, seed: 9)
+            let echoed = try guest.exchange(payload)
+            #expect(echoed == payload)
+        }
+    }
+
+    @Test("without a network card the service fails clearly", arguments: [BootCase.tcg[0]])
+    func noCard(_ boot: BootCase) throws {
+        let run = try boot.boot("service=echo")
+        #expect(run.exit == .status(1), "\(run.exit)")
+        #expect(run.serialOutput.contains("echo: no virtio network device"), "\(run.serialOutput)")
+    }
+
+    @Test("a malformed address on the command line fails clearly", arguments: [BootCase.tcg[0]])
+    func malformedAddress(_ boot: BootCase) throws {
+        let run = try boot.boot("service=echo ip=300.1.1.1")
+        #expect(run.exit == .status(1), "\(run.exit)")
+        #expect(run.serialOutput.contains("echo: malformed ip="), "\(run.serialOutput)")
+    }
+
     @Test("UDP datagrams are echoed", arguments: BootCase.tcg)
     func udpDatagrams(_ boot: BootCase) throws {
         try EchoGuest.with(boot) { guest in
@@ -80,11 +103,13 @@ struct EchoGuest {
     let udpPort: UInt16
 
     /// Boots `boot` with the echo service, runs `body` once it listens, then stops QEMU.
-    static func with(_ boot: BootCase, extraArguments: [String] = [], _ body: (EchoGuest) throws -> Void) throws {
+    /// `ready` is the serial line that says the guest can be reached.
+    static func with(_ boot: BootCase, commandLine: String = "service=echo", ready: String = "echo: listening",
+                     extraArguments: [String] = [], _ body: (EchoGuest) throws -> Void) throws {
         let guest = EchoGuest(tcpPort: try HostSocket.freePort(), udpPort: try HostSocket.freePort(type: Int32(SOCK_DGRAM.rawValue)))
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
                                               image: try KernelImages.image(boot.target))
-        configuration.commandLine = "service=echo"
+        configuration.commandLine = commandLine
         configuration.extraArguments = extraArguments
         configuration.network = UserNetwork(forwards: [.init(.tcp, hostPort: guest.tcpPort, guestPort: 7),
                                                        .init(.udp, hostPort: guest.udpPort, guestPort: 7)])
@@ -93,7 +118,7 @@ struct EchoGuest {
             let run = instance.stop()
             #expect(run.exit == .timedOut, "the echo service ended: \(run.exit)\n\(run.serialOutput)")
         }
-        guard instance.waitForOutput("echo: listening", timeout: 60) else {
+        guard instance.waitForOutput(ready, timeout: 60) else {
             Issue.record("the echo service did not start:\n\(instance.serialOutput)")
             return
         }

@@ -7,11 +7,11 @@ enum EchoService {
     static let port: UInt16 = 7
 
     static func run() -> Never {
+        let mode = addressingMode()
         guard let device = NetworkDevice.open() else {
             Console.write("echo: no virtio network device\n")
             Arch.exit(.failure)
         }
-        let mode = addressingMode()
         let stack = NetworkStack(config: mode.interfaceConfig(mac: device.mac), random: Entropy.next,
                                  transmit: device.transmit)
         stack.poll(now: Clock.now())
