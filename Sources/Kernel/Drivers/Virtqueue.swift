@@ -112,15 +112,17 @@ struct Virtqueue {
     }
 
     /// The next descriptor the device has finished with, and the bytes it wrote.
+    /// Entries naming no descriptor of this queue (a broken device) are skipped.
     mutating func takeUsed() -> (descriptor: UInt16, length: UInt32)? {
-        guard hasUsed else { return nil }
-        memoryBarrier()
-        let element = pointer(usedRingAddress + 4 + UInt(usedIndex & (size &- 1)) * 8)
-        let identifier = UInt32(littleEndian: element.load(as: UInt32.self))
-        let length = UInt32(littleEndian: element.load(fromByteOffset: 4, as: UInt32.self))
-        usedIndex &+= 1
-        guard identifier < UInt32(size) else { return takeUsed() }  // a broken device: skip the entry
-        return (UInt16(identifier), length)
+        while hasUsed {
+            memoryBarrier()
+            let element = pointer(usedRingAddress + 4 + UInt(usedIndex & (size &- 1)) * 8)
+            let identifier = UInt32(littleEndian: element.load(as: UInt32.self))
+            let length = UInt32(littleEndian: element.load(fromByteOffset: 4, as: UInt32.self))
+            usedIndex &+= 1
+            if identifier < UInt32(size) { return (UInt16(identifier), length) }
+        }
+        return nil
     }
 
     /// Offers every descriptor for the device to write into (receive queues).

@@ -103,6 +103,7 @@ final class EchoSession {
             guard room > 0, connection.availableBytes > 0 else { break }
             let count = connection.read(into: UnsafeMutableRawBufferPointer(rebasing: Self.scratch[0..<room]))
             guard count > 0 else { break }
+            // Accepted in full: no more was read than the send buffer had room for.
             _ = connection.write(UnsafeRawBufferPointer(rebasing: Self.scratch[0..<count]))
         }
         if connection.isAtEndOfStream { connection.close() }

@@ -9,7 +9,7 @@ enum NetworkInterrupt {
 
     /// Returns false when the device has no usable IRQ (the service then polls on the tick).
     static func route(_ device: VirtioLegacyPCI) -> Bool {
-        guard device.interruptLine < 16, IOAPIC.route(gsi: UInt32(device.interruptLine), vector: vector) else { return false }
+        guard (1..<16).contains(device.interruptLine), IOAPIC.route(gsi: UInt32(device.interruptLine), vector: vector) else { return false }
         pci = device
         return true
     }
