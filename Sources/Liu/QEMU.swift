@@ -11,6 +11,8 @@ public struct QEMUConfiguration: Sendable {
     /// With `false`, a guest reset (triple fault, hard reset) ends QEMU instead of rebooting.
     public var allowReboot = false
     public var extraArguments: [String] = []
+    /// A virtio network card on QEMU user networking, or none.
+    public var network: UserNetwork?
 
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL) {
         self.target = target
@@ -35,7 +37,36 @@ public struct QEMUConfiguration: Sendable {
         }
         if !commandLine.isEmpty { arguments += ["-append", commandLine] }
         if !allowReboot { arguments.append("-no-reboot") }
+        if let network { arguments += network.arguments(machine: machine) }
         return arguments + extraArguments
+    }
+}
+
+/// QEMU user networking (the guest is 10.0.2.15 behind a NAT at 10.0.2.2) with one virtio-net
+/// card: virtio-net-pci on pc, virtio-net-device (virtio-mmio) on microvm and virt.
+public struct UserNetwork: Sendable {
+    /// Host ports on 127.0.0.1 forwarded to guest ports.
+    public var forwards: [PortForward]
+
+    public struct PortForward: Sendable {
+        public enum Transport: String, Sendable { case tcp, udp }
+        public var transport: Transport
+        public var hostPort: UInt16
+        public var guestPort: UInt16
+        public init(_ transport: Transport, hostPort: UInt16, guestPort: UInt16) {
+            self.transport = transport
+            self.hostPort = hostPort
+            self.guestPort = guestPort
+        }
+    }
+
+    public init(forwards: [PortForward] = []) { self.forwards = forwards }
+
+    func arguments(machine: Machine) -> [String] {
+        let netdev = (["user", "id=net0"] + forwards.map { "hostfwd=\($0.transport.rawValue):127.0.0.1:\($0.hostPort)-:\($0.guestPort)" })
+            .joined(separator: ",")
+        let card = machine == .pc ? "virtio-net-pci" : "virtio-net-device"
+        return ["-netdev", netdev, "-device", "\(card),netdev=net0"]
     }
 }
 
@@ -95,38 +126,74 @@ public enum QEMU {
     /// Boots and waits for the guest to end or for `timeout`, killing QEMU then. Serial output
     /// is captured; with `echo`, it is also copied to standard output as it arrives.
     public static func run(_ configuration: QEMUConfiguration, timeout: Double, echo: Bool = false) throws -> QEMURun {
+        let instance = try start(configuration, echo: echo)
+        _ = instance.waitForExit(timeout: timeout)
+        return instance.stop()
+    }
+
+    /// Boots in the background, for tests that talk to the guest while it runs; `stop()` ends it.
+    public static func start(_ configuration: QEMUConfiguration, echo: Bool = false) throws -> QEMUInstance {
         guard let executable = try? Shell.locate(configuration.target.qemuBinary) else {
             throw ToolFailure(description: "\(configuration.target.qemuBinary) not found on PATH: install the Debian package \(configuration.target.qemuPackage)")
         }
-        let process = Process()
+        return try QEMUInstance(executable: executable, arguments: configuration.arguments, echo: echo)
+    }
+}
+
+/// A running QEMU process with its serial output collected.
+public final class QEMUInstance: @unchecked Sendable {
+    private let process = Process()
+    private let pipe = Pipe()
+    private let collected: OutputCollector
+    private let started = Date()
+
+    fileprivate init(executable: String, arguments: [String], echo: Bool) throws {
+        collected = OutputCollector(echo: echo)
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = configuration.arguments
-        let pipe = Pipe()
+        process.arguments = arguments
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        let collected = OutputCollector(echo: echo)
+        let collected = collected
         pipe.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
-        let started = Date()
         try process.run()
-        let finished = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            process.waitUntilExit()
-            finished.signal()
+    }
+
+    /// Serial output so far.
+    public var serialOutput: String { collected.text }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// Waits until the serial output contains `text`; false when QEMU ended or time ran out.
+    public func waitForOutput(_ text: String, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if serialOutput.contains(text) { return true }
+            if !process.isRunning { return serialOutput.contains(text) }
+            Thread.sleep(forTimeInterval: 0.05)
         }
-        var timedOut = false
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
+        return false
+    }
+
+    /// Waits for QEMU to end by itself; false when it still runs after `timeout` seconds.
+    public func waitForExit(timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        return !process.isRunning
+    }
+
+    /// Ends QEMU (SIGTERM, then SIGKILL after 2 s) unless it already ended, and reports the run;
+    /// a guest that had to be stopped counts as timed out.
+    public func stop() -> QEMURun {
+        let timedOut = process.isRunning
+        if timedOut {
             process.terminate()
-            if finished.wait(timeout: .now() + 2) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                finished.wait()
-            }
+            if !waitForExit(timeout: 2) { kill(process.processIdentifier, SIGKILL) }
         }
+        process.waitUntilExit()
         pipe.fileHandleForReading.readabilityHandler = nil
         collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
-        let exit = timedOut ? GuestExit.timedOut
-            : GuestExit.decode(qemuExitCode: process.terminationStatus)
+        let exit = timedOut ? GuestExit.timedOut : GuestExit.decode(qemuExitCode: process.terminationStatus)
         return QEMURun(exit: exit, serialOutput: collected.text, seconds: Date().timeIntervalSince(started))
     }
 }

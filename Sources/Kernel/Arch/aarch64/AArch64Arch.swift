@@ -94,6 +94,7 @@ struct TimerCalibration {
 /// Device addresses from the device tree (the defaults are QEMU virt's).
 enum Platform {
     static func locateDevices(in tree: DeviceTree) {
+        VirtioMMIOSlots.addFromDeviceTree(tree)
         if let uart = tree.firstNode(compatible: "arm,pl011"), let reg = uart.reg(index: 0) {
             PL011.registers = MMIORegion(base: UInt(reg.address))
         }

@@ -15,6 +15,7 @@ private func handleInterrupt() {
     let id = GICv2.acknowledge()
     guard id != GICv2.spurious else { return }
     if id == Arch.virtualTimerInterrupt { Arch.timerInterrupt() }
+    if id == NetworkInterrupt.id { NetworkInterrupt.handle() }
     GICv2.endOfInterrupt(id)
 }
 

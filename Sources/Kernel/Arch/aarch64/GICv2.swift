@@ -18,6 +18,14 @@ enum GICv2 {
         distributor.write32(0x100 + UInt(id / 32) * 4, 1 << (id % 32))  // GICD_ISENABLERn
     }
 
+    /// Which CPUs a shared peripheral interrupt goes to (GICD_ITARGETSRn, one byte each).
+    static func target(interrupt id: UInt32, cpuMask: UInt8) {
+        let register = 0x800 + UInt(id & ~3)
+        let shift = (id & 3) * 8
+        let targets = distributor.read32(register) & ~(0xFF << shift)
+        distributor.write32(register, targets | UInt32(cpuMask) << shift)
+    }
+
     static func acknowledge() -> UInt32 { cpuInterface.read32(0x00C) & 0x3FF }   // GICC_IAR
     static func endOfInterrupt(_ id: UInt32) { cpuInterface.write32(0x010, id) } // GICC_EOIR
 }

@@ -11,6 +11,9 @@ func x86Trap(_ frameAddress: UnsafeMutableRawPointer) {
     case LocalAPIC.timerVector:
         Clock.ticks &+= 1
         LocalAPIC.endOfInterrupt()
+    case NetworkInterrupt.vector:
+        NetworkInterrupt.handle()
+        LocalAPIC.endOfInterrupt()
     case LocalAPIC.spuriousVector:
         break
     default:

@@ -1,0 +1,60 @@
+/// The network card's interrupt through the I/O APIC (the 8259s stay masked): PCI INTx on the
+/// legacy IRQ the firmware assigned, or a microvm virtio-mmio line. The handler only
+/// acknowledges at the device, which lowers the level-triggered line; the service loop, woken
+/// from its halt, does the work.
+enum NetworkInterrupt {
+    static let vector: UInt8 = 0x31
+    nonisolated(unsafe) private static var pci: VirtioLegacyPCI?
+    nonisolated(unsafe) private static var mmio: VirtioMMIO?
+
+    /// Returns false when the device has no usable IRQ (the service then polls on the tick).
+    static func route(_ device: VirtioLegacyPCI) -> Bool {
+        guard (1..<16).contains(device.interruptLine), IOAPIC.route(gsi: UInt32(device.interruptLine), vector: vector) else { return false }
+        pci = device
+        return true
+    }
+
+    static func route(_ device: VirtioMMIO, gsi: UInt32) -> Bool {
+        guard gsi != 0, IOAPIC.route(gsi: gsi, vector: vector) else { return false }
+        mmio = device
+        return true
+    }
+
+    static func handle() {
+        pci?.acknowledgeInterrupt()
+        mmio?.acknowledgeInterrupt()
+    }
+}
+
+/// The I/O APICs at QEMU's fixed addresses (microvm may have a second one for GSI 24-47),
+/// programmed only for the pins a driver asks for.
+enum IOAPIC {
+    private static let primary = MMIORegion(base: 0xFEC0_0000)
+    private static let secondary = MMIORegion(base: 0xFEC1_0000)
+    static let secondaryBase: UInt32 = 24
+
+    private static func write(_ registers: MMIORegion, _ index: UInt32, _ value: UInt32) {
+        registers.write32(0x00, index)   // IOREGSEL
+        registers.write32(0x10, value)   // IOWIN
+    }
+
+    /// Redirection entries of the I/O APIC at `registers` (0 when nothing answers there).
+    private static func pinCount(_ registers: MMIORegion) -> UInt32 {
+        registers.write32(0x00, 1)       // IOAPICVER
+        let version = registers.read32(0x10)
+        guard version != 0xFFFF_FFFF, version & 0xFF >= 0x10 else { return 0 }
+        return (version >> 16 & 0xFF) + 1
+    }
+
+    static var secondaryIsPresent: Bool { pinCount(secondary) > 0 }
+
+    /// Level-triggered, active high (QEMU's PCI links and virtio-mmio lines), fixed delivery to
+    /// the boot CPU (local APIC ID 0). False when no I/O APIC has that GSI.
+    static func route(gsi: UInt32, vector: UInt8) -> Bool {
+        let (registers, pin) = gsi < secondaryBase ? (primary, gsi) : (secondary, gsi - secondaryBase)
+        guard pin < pinCount(registers) else { return false }
+        write(registers, 0x10 + 2 * pin + 1, 0)
+        write(registers, 0x10 + 2 * pin, UInt32(vector) | 1 << 15)
+        return true
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Liu
+import Testing
+
+/// The QEMU arguments a `UserNetwork` adds: the right card per machine and one forward per port.
+@Suite("QEMU user networking arguments")
+struct UserNetworkArgumentsTests {
+    private func arguments(_ target: KernelTarget, _ machine: Machine, _ network: UserNetwork?) -> [String] {
+        var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: .tcg,
+                                              image: URL(fileURLWithPath: "/kernel.elf"))
+        configuration.network = network
+        return configuration.arguments
+    }
+
+    @Test("pc gets virtio-net-pci, microvm and virt get virtio-net-device")
+    func cardPerMachine() {
+        let network = UserNetwork()
+        #expect(arguments(.x86_64, .pc, network).contains("virtio-net-pci,netdev=net0"))
+        #expect(arguments(.i686, .microvm, network).contains("virtio-net-device,netdev=net0"))
+        #expect(arguments(.aarch64, .virt, network).contains("virtio-net-device,netdev=net0"))
+    }
+
+    @Test("forwards become hostfwd entries on one netdev")
+    func forwards() {
+        let network = UserNetwork(forwards: [.init(.tcp, hostPort: 5007, guestPort: 7), .init(.udp, hostPort: 5008, guestPort: 7)])
+        let all = arguments(.x86_64, .pc, network)
+        guard let index = all.firstIndex(of: "-netdev") else {
+            Issue.record("no -netdev in \(all)")
+            return
+        }
+        #expect(all[index + 1] == "user,id=net0,hostfwd=tcp:127.0.0.1:5007-:7,hostfwd=udp:127.0.0.1:5008-:7")
+    }
+
+    @Test("no network, no network arguments")
+    func none() {
+        let all = arguments(.x86_64, .pc, nil)
+        #expect(!all.contains("-netdev"))
+        #expect(!all.contains { $0.hasPrefix("virtio-net") })
+    }
+}
