@@ -55,7 +55,7 @@ public struct KernelBuild: Sendable {
         let script = packageRoot.appendingPathComponent("linker/\(target.rawValue).ld")
         let libraries = [try unicodeTables(target)]
         if isStale(image, inputs: objects + [script]) {
-            try Shell.run("ld.lld", ["-m", target.linkerEmulation, "-T", script.path, "--gc-sections",
+            try Shell.run("ld.lld", ["-m", target.linkerEmulation, "-T", script.path, "--gc-sections", "-z", "max-page-size=4096",
                                      "-nostdlib", "-static", "-o", debugImage.path] + objects.map(\.path) + libraries.map(\.path))
             try Shell.run("llvm-objcopy", ["--strip-all", debugImage.path, image.path])
         }
