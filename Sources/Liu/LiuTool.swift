@@ -46,13 +46,31 @@ public enum LiuTool {
         var configuration = QEMUConfiguration(target: options.target, machine: options.machine ?? options.target.machines[0],
                                               accelerator: accelerator, image: image)
         configuration.commandLine = options.commandLine
-        let result = try QEMU.run(configuration, timeout: options.timeout ?? 3600, echo: true)
+        let instance = try QEMU.start(configuration, echo: true)
+        let forwarders = stopOnSignals(instance)
+        _ = instance.waitForExit(timeout: options.timeout ?? 3600)
+        let result = instance.stop()
+        forwarders.forEach { $0.cancel() }
         FileHandle.standardError.write(Data("liu: guest ended: \(result.exit)\n".utf8))
         switch result.exit {
         case .status(let status): return Int32(status)
         case .resetOrPowerOff: return 125
         case .timedOut: return 124
         case .qemuFailed(let code): return code
+        }
+    }
+
+    /// A `liu run` that is interrupted or killed takes its QEMU with it.
+    static func stopOnSignals(_ instance: QEMUInstance) -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM, SIGHUP].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                _ = instance.stop()
+                exit(128 + number)
+            }
+            source.resume()
+            return source
         }
     }
 
