@@ -40,18 +40,20 @@ enum EchoService {
     /// Polls the device and the stack; sleeps until the next interrupt (the device's, or the
     /// timer tick at the latest) only when a round found no frame. Interrupts are off between
     /// the last look at the queue and the sleep, so an arrival in between still wakes it.
-    private static func serve(_ device: NetworkDevice, _ stack: NetworkStack) -> Never {
+    /// `afterRound` runs after each round of frames (e.g. to start a pending update).
+    static func serve(_ device: NetworkDevice, _ stack: NetworkStack, afterRound: () -> Void = {}) -> Never {
         while true {
             let frames = device.receive { frame in stack.receive(frame: frame, now: Clock.now()) }
             let now = Clock.now()
             if let deadline = stack.nextDeadline, deadline <= now { stack.poll(now: now) }
+            afterRound()
             guard frames == 0 else { continue }
             Arch.disableInterrupts()
             if device.hasReceived() { Arch.enableInterrupts() } else { Arch.waitForInterrupt() }
         }
     }
 
-    private static func addressingMode() -> AddressingMode {
+    static func addressingMode() -> AddressingMode {
         let line = BootArguments.withBytes { String(decoding: $0, as: UTF8.self) }
         do throws(AddressingMode.ParseError) {
             return try AddressingMode.parse(commandLine: line)

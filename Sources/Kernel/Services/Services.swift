@@ -16,6 +16,7 @@ enum Services {
         let service = BootArguments.value(for: "service")
         if service.count == 0 || service.matches("hello") { HelloService.run() }
         if service.matches("echo") { EchoService.run() }
+        if service.matches("counter") { CounterService.run() }
         Console.write("unknown service\n")
         Arch.exit(.failure)
     }

@@ -17,14 +17,7 @@ enum Hotswap {
         alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }
     ) throws(Failure) -> Never {
         let imageStart = UInt64(UInt(bitPattern: image.baseAddress))
-        let storage = PhysicalRange(start: UInt64(StorageArea.start), count: UInt64(StorageArea.size))!
-        let constraints = ImageMemoryConstraints(
-            ram: PhysicalRange(start: HotswapWindow.imageFloor, end: UInt64(Kernel.boot.usableEnd)),
-            forbidden: [HotswapWindow.range, storage, PhysicalRange(start: imageStart, count: UInt64(image.count))!])
-        let kernelImage: KernelImage
-        do throws(ELFError) {
-            kernelImage = try KernelImage(validating: image, architecture: .current, constraints: constraints)
-        } catch { throw .invalidImage(error) }
+        let kernelImage = try validate(image)
         guard Int(hotswapStubSize()) <= HotswapWindow.stubCapacity else { throw .stubTooLarge }
 
         let block = SoftResetBlock(
@@ -47,5 +40,18 @@ enum Hotswap {
         Arch.disableInterrupts()
         hotswapEnter(HotswapWindow.pointer(HotswapWindow.listAddress), stub, HotswapWindow.base, UInt(HotswapWindow.size))
         panic("hotswap: the stub returned")
+    }
+
+    /// Checks `image`, where it lies now, as a kernel for this architecture that the stub can
+    /// load without overwriting the window, the storage area or the image itself.
+    static func validate(_ image: UnsafeRawBufferPointer) throws(Failure) -> KernelImage {
+        let imageStart = UInt64(UInt(bitPattern: image.baseAddress))
+        let storage = PhysicalRange(start: UInt64(StorageArea.start), count: UInt64(StorageArea.size))!
+        let constraints = ImageMemoryConstraints(
+            ram: PhysicalRange(start: HotswapWindow.imageFloor, end: UInt64(Kernel.boot.usableEnd)),
+            forbidden: [HotswapWindow.range, storage, PhysicalRange(start: imageStart, count: UInt64(image.count))!])
+        do throws(ELFError) {
+            return try KernelImage(validating: image, architecture: .current, constraints: constraints)
+        } catch { throw .invalidImage(error) }
     }
 }

@@ -1,0 +1,112 @@
+import LiveUpdate
+import Net
+
+/// The update channel: on TCP port `liu.update-port=` (default 666) a client sends an 8-byte
+/// little-endian length and then a kernel image. The image is buffered in the heap, validated
+/// for this architecture and answered with one line, `accepted <bytes>` or `refused: <reason>`.
+/// After a refusal the service goes on untouched; after an acceptance `startPendingUpdate`
+/// (called from the service loop) saves the service's state and hotswaps to the image.
+final class UpdateListener {
+    typealias SaveHandler = (inout Storage) throws(StorageError) -> Void
+
+    static let defaultPort: UInt16 = 666
+    static let maximumImageSize = 8 * 1024 * 1024
+
+    private let save: SaveHandler
+    private var upload: ImageUpload?
+    private var accepted: (upload: ImageUpload, updateStart: UInt64, answeredBy: UInt64)?
+
+    /// Listens on the configured port; `save` writes the service's state at update time.
+    init(stack: NetworkStack, save: @escaping SaveHandler) throws(NetError) {
+        self.save = save
+        let port = BootArguments.integer(for: "liu.update-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultPort
+        let listener = try stack.tcp.listen(port: port, backlog: 4)
+        listener.onAccept = { connection in self.begin(connection) }
+        Console.write("update: listening on TCP port ")
+        Console.writeDecimal(UInt64(port))
+        Console.newline()
+    }
+
+    private func begin(_ connection: TCPConnection) {
+        guard upload == nil, accepted == nil else {
+            _ = connection.write(Array("refused: another update is in progress\n".utf8))
+            connection.close()
+            return
+        }
+        let current = ImageUpload(connection)
+        upload = current
+        connection.onReadable = { self.receive(current) }
+        connection.onClosed = { _ in
+            if self.upload === current { self.refuse(current, "connection lost after \(current.received) bytes") }
+            connection.onReadable = nil
+            connection.onClosed = nil
+        }
+    }
+
+    private func receive(_ current: ImageUpload) {
+        guard upload === current else { return }
+        switch current.read() {
+        case .incomplete: return
+        case .endedEarly:
+            refuse(current, "connection closed after \(current.received) of \(current.expected) image bytes")
+        case .tooLarge(let length):
+            refuse(current, "image of \(length) bytes exceeds the maximum of \(Self.maximumImageSize) bytes")
+        case .noRoom(let length):
+            refuse(current, "no room for \(length) bytes in the heap")
+        case .complete(let image):
+            do throws(Hotswap.Failure) {
+                _ = try Hotswap.validate(UnsafeRawBufferPointer(image))
+            } catch {
+                refuse(current, error.reason)
+                return
+            }
+            _ = current.connection.write(Array("accepted \(image.count)\n".utf8))
+            upload = nil
+            accepted = (current, Arch.counter(), Clock.now() + 500_000_000)
+            Console.write("update: accepted an image of ")
+            Console.writeDecimal(UInt64(image.count))
+            Console.write(" bytes\n")
+        }
+    }
+
+    private func refuse(_ current: ImageUpload, _ reason: String) {
+        Console.write("update: refused: ")
+        Console.write(reason)
+        Console.newline()
+        _ = current.connection.write(Array("refused: \(reason)\n".utf8))
+        current.connection.close()
+        current.release()
+        upload = nil
+    }
+
+    /// Once the acceptance line has been acknowledged (or half a second passed), stops the
+    /// service: interrupts off, state saved into the storage area, hotswap. Returns only if
+    /// saving or the hand-over failed, and then the service goes on.
+    func startPendingUpdate() {
+        guard let (current, updateStart, answeredBy) = accepted,
+              current.connection.unacknowledgedBytes == 0 || Clock.now() >= answeredBy,
+              let image = current.image else { return }
+        accepted = nil
+        Arch.disableInterrupts()
+        do throws(StorageError) {
+            try LiveUpdate.store(at: StorageArea.pointer, limit: StorageArea.size, heap: StorageArea.heapRange, save)
+        } catch {
+            abandon(current, "saving the state failed")
+            return
+        }
+        Console.write("update: state saved, hotswapping\n")
+        do throws(Hotswap.Failure) {
+            try Hotswap.replaceKernel(with: UnsafeRawBufferPointer(image), updateStart: updateStart)
+        } catch {
+            abandon(current, error.reason)
+        }
+    }
+
+    private func abandon(_ current: ImageUpload, _ reason: String) {
+        Console.write("update: abandoned: ")
+        Console.write(reason)
+        Console.newline()
+        current.release()
+        Arch.enableInterrupts()
+    }
+}
