@@ -12,6 +12,7 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     let softReset = SoftResetBoot.receive(magic: magic, info: info)
     let boot = softReset.map(SoftResetBoot.bootInfo)
         ?? Arch.readBootInfo(magic: SoftResetBoot.loaderMagic(magic), info: info)
+    if softReset != nil { Arch.locateDevicesAfterSoftReset() }
     BootTimeline.record("boot info + memory map", skipped: softReset != nil)
 
     let heapEnd = softReset.map(SoftResetBoot.adoptStorageArea)

@@ -6,6 +6,7 @@ public enum LiuCommand: Equatable {
     case run(RunOptions)
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
     case benchBoot(runs: Int)
+    case push(image: String, destination: String)
     case help
 
     public struct RunOptions: Equatable {
@@ -23,6 +24,7 @@ public enum LiuCommand: Equatable {
                        [--append "KERNEL COMMAND LINE"] [--timeout SECONDS]
                liu bench storage [--target i686|x86_64|aarch64|all] [--kvm|--tcg]
                liu bench boot [--runs N]
+               liu push IMAGE --to HOST:PORT
         """
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> LiuCommand {
@@ -70,6 +72,12 @@ public enum LiuCommand: Equatable {
             try options.finish()
             return .benchStorage(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)],
                                  accelerator: accelerator)
+        case "push":
+            guard let destination = try options.value(for: "--to") else { throw UsageError("liu push needs --to HOST:PORT") }
+            guard let image = options.next() else { throw UsageError("liu push needs the image to send") }
+            try options.finish()
+            _ = try Push.parse(destination)
+            return .push(image: image, destination: destination)
         default:
             throw UsageError("unknown command '\(verb)'")
         }

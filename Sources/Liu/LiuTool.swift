@@ -22,6 +22,8 @@ public enum LiuTool {
                 return try StorageBench.run(targets: targets, accelerator: accelerator)
             case .benchBoot(let runs):
                 return try BootBench.run(runs: runs)
+            case .push(let image, let destination):
+                return try Push.run(image: image, to: destination)
             }
         } catch let error as UsageError {
             FileHandle.standardError.write(Data("liu: \(error)\n\(LiuCommand.usage)\n".utf8))

@@ -16,6 +16,7 @@ enum CounterService {
     nonisolated(unsafe) static var boots: Int64 = 0
 
     static func run() -> Never {
+        if SoftResetBoot.happened { BootTimeline.print() }
         restore()
         boots += 1
         guard let device = NetworkDevice.open() else {

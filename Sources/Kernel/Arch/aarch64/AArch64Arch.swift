@@ -29,6 +29,12 @@ enum Arch {
         return BootInfo(memoryMap: tree, commandLine: tree.bootArguments, firstModule: tree.initrd)
     }
 
+    /// A soft reset skips the loader's boot info, but the device tree QEMU left at the RAM
+    /// base is still there: take the device addresses from it again.
+    static func locateDevicesAfterSoftReset() {
+        if let tree = deviceTree(at: ramBase) { Platform.locateDevices(in: tree) }
+    }
+
     private static func deviceTree(at address: UInt) -> DeviceTree? {
         guard address >= ramBase, let blob = UnsafeRawPointer(bitPattern: address) else { return nil }
         return try? DeviceTree(blob: blob)

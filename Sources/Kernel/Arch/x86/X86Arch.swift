@@ -16,6 +16,9 @@ enum Arch {
     static func initializeConsole() { Serial16550.initialize() }
     static func consoleWrite(_ byte: UInt8) { Serial16550.write(byte) }
 
+    /// Nothing to do: PCI and the command line are read when a device is opened.
+    static func locateDevicesAfterSoftReset() {}
+
     static func readBootInfo(magic: UInt, info: UInt) -> BootInfo {
         X86BootInfo.read(magic: UInt32(truncatingIfNeeded: magic), address: info)
     }
