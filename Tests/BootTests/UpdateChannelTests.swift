@@ -10,12 +10,11 @@ struct UpdateChannelTests {
 
     @Test("a pushed image replaces the kernel and the counter goes on", arguments: cases)
     func pushedUpdate(_ boot: BootCase) throws {
-        try CounterGuest.with(boot) { guest in
+        try CounterGuest.with(boot) { (guest: CounterGuest) throws in
             for expected in 1...3 {
                 #expect(try guest.request() == "count=\(expected) boots=1 version=1")
             }
-            let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target)))
-            #expect(try guest.push(image) == .accepted(bytes: image.count))
+            #expect(LiuTool.main(["push", try KernelImages.image(boot.target).path, "--to", "127.0.0.1:\(guest.updatePort)"]) == 0)
             #expect(guest.instance.waitForOutput("counter: listening on TCP port 8, count=3 boots=2", timeout: 60),
                     "\(guest.instance.serialOutput)")
             #expect(try guest.request() == "count=4 boots=2 version=1")
@@ -23,8 +22,10 @@ struct UpdateChannelTests {
             let afterReset = log.components(separatedBy: "soft reset: block at").dropFirst().joined()
             let calibration = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("timer calibration") }
             #expect(calibration?.hasSuffix("(skipped)") == true, "\(log)")
+            let delivered = log.split(whereSeparator: \.isNewline).first { $0.contains("update: answer delivered after") }
+            #expect(delivered != nil, "\(log)")
             if let line = afterReset.split(whereSeparator: \.isNewline).first(where: { $0.contains("from update start to service") }) {
-                print("update channel \(boot.testDescription): \(line)")
+                print("update channel \(boot.testDescription): \(line) (\(delivered ?? ""))")
             } else {
                 Issue.record("no update duration in the log\n\(log)")
             }
@@ -33,7 +34,7 @@ struct UpdateChannelTests {
 
     @Test("refused images leave the service running with its state", arguments: cases)
     func refusedImages(_ boot: BootCase) throws {
-        try CounterGuest.with(boot) { guest in
+        try CounterGuest.with(boot) { (guest: CounterGuest) throws in
             #expect(try guest.request() == "count=1 boots=1 version=1")
             let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target)))
             let other: KernelTarget = boot.target == .x86_64 ? .i686 : .x86_64
@@ -57,9 +58,32 @@ struct UpdateChannelTests {
         }
     }
 
+    @Test("liu push exits 1 on a refusal and fails clearly without a listener", arguments: [cases[0]])
+    func pushExitCodes(_ boot: BootCase) throws {
+        let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("liu-push-garbage-\(getpid())")
+        try Data(pseudoRandomBytes(count: 1000, seed: 5)).write(to: garbage)
+        defer { try? FileManager.default.removeItem(at: garbage) }
+        try CounterGuest.with(boot) { (guest: CounterGuest) throws in
+            #expect(LiuTool.main(["push", garbage.path, "--to", "127.0.0.1:\(guest.updatePort)"]) == 1)
+            #expect(try guest.request() == "count=1 boots=1 version=1")
+        }
+        let unused = try HostSocket.freePort()
+        #expect(throws: Push.Failure.self) { try Push.send([1, 2, 3], host: "127.0.0.1", port: unused) }
+        #expect(LiuTool.main(["push", "/nonexistent/kernel.elf", "--to", "127.0.0.1:\(unused)"]) == 1)
+    }
+
+    @Test("liu push parses its arguments")
+    func pushArguments() throws {
+        #expect(try LiuCommand.parse(["push", "k.elf", "--to", "localhost:666"]) == .push(image: "k.elf", destination: "localhost:666"))
+        #expect(throws: UsageError.self) { try LiuCommand.parse(["push", "k.elf"]) }
+        #expect(throws: UsageError.self) { try LiuCommand.parse(["push", "--to", "localhost:666"]) }
+        #expect(throws: UsageError.self) { try LiuCommand.parse(["push", "k.elf", "--to", "localhost"]) }
+        #expect(throws: UsageError.self) { try LiuCommand.parse(["push", "k.elf", "--to", ":666"]) }
+    }
+
     @Test("an announced image above the maximum is refused before it is sent", arguments: [cases[0]])
     func oversizedImage(_ boot: BootCase) throws {
-        try CounterGuest.with(boot) { guest in
+        try CounterGuest.with(boot) { (guest: CounterGuest) throws in
             let answer = try Push.send(Array(repeating: 0, count: 9 * 1024 * 1024), host: "127.0.0.1", port: guest.updatePort)
             #expect(answer == .refused(reason: "image of 9437184 bytes exceeds the maximum of 8388608 bytes"))
             #expect(try guest.request() == "count=1 boots=1 version=1")

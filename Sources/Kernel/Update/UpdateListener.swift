@@ -11,10 +11,12 @@ final class UpdateListener {
 
     static let defaultPort: UInt16 = 666
     static let maximumImageSize = 8 * 1024 * 1024
+    /// How long the acceptance line may wait for its acknowledgement before the swap.
+    static let answerWait: UInt64 = 500_000_000
 
     private let save: SaveHandler
     private var upload: ImageUpload?
-    private var accepted: (upload: ImageUpload, updateStart: UInt64, answeredBy: UInt64)?
+    private var accepted: (upload: ImageUpload, updateStart: UInt64, acceptedAt: UInt64)?
 
     /// Listens on the configured port; `save` writes the service's state at update time.
     init(stack: NetworkStack, save: @escaping SaveHandler) throws(NetError) {
@@ -62,7 +64,7 @@ final class UpdateListener {
             }
             _ = current.connection.write(Array("accepted \(image.count)\n".utf8))
             upload = nil
-            accepted = (current, Arch.counter(), Clock.now() + 500_000_000)
+            accepted = (current, Arch.counter(), Clock.now())
             Console.write("update: accepted an image of ")
             Console.writeDecimal(UInt64(image.count))
             Console.write(" bytes\n")
@@ -83,10 +85,13 @@ final class UpdateListener {
     /// service: interrupts off, state saved into the storage area, hotswap. Returns only if
     /// saving or the hand-over failed, and then the service goes on.
     func startPendingUpdate() {
-        guard let (current, updateStart, answeredBy) = accepted,
-              current.connection.unacknowledgedBytes == 0 || Clock.now() >= answeredBy,
+        guard let (current, updateStart, acceptedAt) = accepted,
+              current.connection.unacknowledgedBytes == 0 || Clock.now() >= acceptedAt + Self.answerWait,
               let image = current.image else { return }
         accepted = nil
+        Console.write("update: answer delivered after ")
+        Console.writeMilliseconds(nanoseconds: Clock.now() - acceptedAt)
+        Console.newline()
         Arch.disableInterrupts()
         do throws(StorageError) {
             try LiveUpdate.store(at: StorageArea.pointer, limit: StorageArea.size, heap: StorageArea.heapRange, save)
