@@ -22,10 +22,12 @@ struct UpdateChannelTests {
             let afterReset = log.components(separatedBy: "soft reset: block at").dropFirst().joined()
             let calibration = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("timer calibration") }
             #expect(calibration?.hasSuffix("(skipped)") == true, "\(log)")
+            let listening = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("from update start to counter listening") }
+            #expect(listening != nil, "\(log)")
             let delivered = log.split(whereSeparator: \.isNewline).first { $0.contains("update: answer delivered after") }
             #expect(delivered != nil, "\(log)")
             if let line = afterReset.split(whereSeparator: \.isNewline).first(where: { $0.contains("from update start to service") }) {
-                print("update channel \(boot.testDescription): \(line) (\(delivered ?? ""))")
+                print("update channel \(boot.testDescription): \(line); \(listening ?? ""); \(delivered ?? "")")
             } else {
                 Issue.record("no update duration in the log\n\(log)")
             }

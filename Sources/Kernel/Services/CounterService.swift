@@ -32,6 +32,7 @@ enum CounterService {
         Console.write(" boots=")
         Console.writeDecimal(boots)
         Console.newline()
+        SoftResetBoot.reportDuration(until: "counter listening")
         EchoService.serve(device, stack) { updates.startPendingUpdate() }
     }
 
