@@ -24,10 +24,11 @@ struct UpdateChannelTests {
             #expect(calibration?.hasSuffix("(skipped)") == true, "\(log)")
             let listening = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("from update start to counter listening") }
             #expect(listening != nil, "\(log)")
+            let ownBoot = SelfUpdateBootTests.entryToService(afterReset).first.map { "new kernel's own boot \($0) ms" } ?? "no boot timeline"
             let delivered = log.split(whereSeparator: \.isNewline).first { $0.contains("update: answer delivered after") }
             #expect(delivered != nil, "\(log)")
             if let line = afterReset.split(whereSeparator: \.isNewline).first(where: { $0.contains("from update start to service") }) {
-                print("update channel \(boot.testDescription): \(line); \(listening ?? ""); \(delivered ?? "")")
+                print("update channel \(boot.testDescription): \(line); \(listening ?? ""); \(ownBoot); \(delivered ?? "")")
             } else {
                 Issue.record("no update duration in the log\n\(log)")
             }
