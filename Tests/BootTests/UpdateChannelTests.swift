@@ -46,6 +46,7 @@ struct UpdateChannelTests {
                 ("garbage", pseudoRandomBytes(count: 5000, seed: 3), "not an ELF file (bad magic)"),
                 ("truncated", Array(image.prefix(image.count / 2)), "outside the file"),
                 ("other architecture", otherImage, "wrong"),
+                ("empty", [], "empty image"),
             ]
             for (index, refusal) in refusals.enumerated() {
                 let answer = try guest.push(refusal.bytes)

@@ -6,6 +6,7 @@ final class ImageUpload {
     enum Progress {
         case incomplete
         case endedEarly
+        case empty
         case tooLarge(UInt64)
         case noRoom(Int)
         case complete(UnsafeMutableRawBufferPointer)
@@ -31,7 +32,8 @@ final class ImageUpload {
                 length |= UInt64(byte) << (8 * UInt64(lengthBytes))
                 lengthBytes += 1
             }
-            guard length > 0, length <= UInt64(UpdateListener.maximumImageSize), let count = Int(exactly: length) else {
+            guard length > 0 else { return .empty }
+            guard length <= UInt64(UpdateListener.maximumImageSize), let count = Int(exactly: length) else {
                 return .tooLarge(length)
             }
             guard let buffer = Memory.allocate(byteCount: count, alignment: 4096) else { return .noRoom(count) }

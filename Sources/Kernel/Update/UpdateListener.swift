@@ -51,6 +51,8 @@ final class UpdateListener {
         case .incomplete: return
         case .endedEarly:
             refuse(current, "connection closed after \(current.received) of \(current.expected) image bytes")
+        case .empty:
+            refuse(current, "empty image")
         case .tooLarge(let length):
             refuse(current, "image of \(length) bytes exceeds the maximum of \(Self.maximumImageSize) bytes")
         case .noRoom(let length):
