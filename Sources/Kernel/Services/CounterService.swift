@@ -19,21 +19,15 @@ enum CounterService {
         if SoftResetBoot.happened { BootTimeline.print() }
         restore()
         boots += 1
-        guard let device = NetworkDevice.open() else {
-            Console.write("counter: no virtio network device\n")
-            Arch.exit(.failure)
-        }
-        let stack = NetworkStack(config: EchoService.addressingMode().interfaceConfig(mac: device.mac),
-                                 random: Entropy.next, transmit: device.transmit)
-        stack.poll(now: Clock.now())
-        let updates = openPorts(stack)
+        let network = NetworkService.open("counter")
+        let updates = openPorts(network.stack)
         Console.write("counter: listening on TCP port 8, count=")
         Console.writeDecimal(count)
         Console.write(" boots=")
         Console.writeDecimal(boots)
         Console.newline()
         SoftResetBoot.reportDuration(until: "counter listening")
-        EchoService.serve(device, stack) { updates.startPendingUpdate() }
+        network.serve { updates.startPendingUpdate() }
     }
 
     /// The counter's port and the update listener, whose save handler writes our state.
@@ -47,8 +41,7 @@ enum CounterService {
                 try storage.add(id: bootsID, boots)
             }
         } catch {
-            Console.write("counter: cannot open its ports\n")
-            Arch.exit(.failure)
+            NetworkService.fail("counter", "cannot open its ports")
         }
     }
 

@@ -7,17 +7,10 @@ enum EchoService {
     static let port: UInt16 = 7
 
     static func run() -> Never {
-        let mode = addressingMode()
-        guard let device = NetworkDevice.open() else {
-            Console.write("echo: no virtio network device\n")
-            Arch.exit(.failure)
-        }
-        let stack = NetworkStack(config: mode.interfaceConfig(mac: device.mac), random: Entropy.next,
-                                 transmit: device.transmit)
-        stack.poll(now: Clock.now())
-        report(device, stack.config)
+        let network = NetworkService.open("echo")
+        let stack = network.stack
         do throws(NetError) {
-            if mode == .dhcp {
+            if network.addressing == .dhcp {
                 let client = try stack.startDHCP()
                 client.onConfigured = { config in
                     Console.write("echo: DHCP lease ")
@@ -30,51 +23,10 @@ enum EchoService {
             let socket = try stack.udp.bind(port: port)
             socket.onReceive = { sender, payload in try? socket.send(payload, to: sender) }
         } catch {
-            Console.write("echo: cannot open port 7\n")
-            Arch.exit(.failure)
+            NetworkService.fail("echo", "cannot open port 7")
         }
         Console.write("echo: listening on TCP and UDP port 7\n")
-        serve(device, stack)
-    }
-
-    /// Polls the device and the stack; sleeps until the next interrupt (the device's, or the
-    /// timer tick at the latest) only when a round found no frame. Interrupts are off between
-    /// the last look at the queue and the sleep, so an arrival in between still wakes it.
-    /// `afterRound` runs after each round of frames (e.g. to start a pending update).
-    static func serve(_ device: NetworkDevice, _ stack: NetworkStack, afterRound: () -> Void = {}) -> Never {
-        while true {
-            let frames = device.receive { frame in stack.receive(frame: frame, now: Clock.now()) }
-            let now = Clock.now()
-            if let deadline = stack.nextDeadline, deadline <= now { stack.poll(now: now) }
-            afterRound()
-            guard frames == 0 else { continue }
-            Arch.disableInterrupts()
-            if device.hasReceived() { Arch.enableInterrupts() } else { Arch.waitForInterrupt() }
-        }
-    }
-
-    static func addressingMode() -> AddressingMode {
-        let line = BootArguments.withBytes { String(decoding: $0, as: UTF8.self) }
-        do throws(AddressingMode.ParseError) {
-            return try AddressingMode.parse(commandLine: line)
-        } catch .missingAddress {
-            return .manual(ip: IPv4Address(10, 0, 2, 15), netmask: .netmask(prefixLength: 24),
-                           gateway: IPv4Address(10, 0, 2, 2), dns: IPv4Address(10, 0, 2, 3))
-        } catch {
-            Console.write("echo: malformed ip=, gw= or dns= on the command line\n")
-            Arch.exit(.failure)
-        }
-    }
-
-    private static func report(_ device: NetworkDevice, _ config: InterfaceConfig) {
-        Console.write("echo: ")
-        Console.write(device.name)
-        Console.write(", MAC ")
-        Console.write(config.mac.description)
-        Console.write(", address ")
-        Console.write(config.isConfigured ? config.ip.description : "from DHCP")
-        Console.write(device.interrupts ? ", interrupts" : ", polled on the timer tick")
-        Console.newline()
+        network.serve()
     }
 }
 

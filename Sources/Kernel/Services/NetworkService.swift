@@ -1,0 +1,74 @@
+import Net
+
+/// What every network service stands on: the first virtio network device, a stack addressed
+/// from the command line (`ip=`/`gw=`/`dns=` or `ip=dhcp`; without `ip=`, QEMU user
+/// networking's 10.0.2.15/24 via 10.0.2.2), and the loop that serves them.
+struct NetworkService {
+    let device: NetworkDevice
+    let stack: NetworkStack
+    let addressing: AddressingMode
+
+    /// Opens the device and the stack for the service `name`; without a device, or with
+    /// malformed addresses on the command line, the kernel exits with a failure status and
+    /// says why.
+    static func open(_ name: StaticString) -> NetworkService {
+        let addressing = addressingMode(name)
+        guard let device = NetworkDevice.open() else {
+            fail(name, "no virtio network device")
+        }
+        let stack = NetworkStack(config: addressing.interfaceConfig(mac: device.mac), random: Entropy.next,
+                                 transmit: device.transmit)
+        stack.poll(now: Clock.now())
+        let service = NetworkService(device: device, stack: stack, addressing: addressing)
+        service.report(name)
+        return service
+    }
+
+    /// Polls the device and the stack; sleeps until the next interrupt (the device's, or the
+    /// timer tick at the latest) only when a round found no frame. Interrupts are off between
+    /// the last look at the queue and the sleep, so an arrival in between still wakes it.
+    /// `afterRound` runs after each round of frames (e.g. to start a pending update).
+    func serve(afterRound: () -> Void = {}) -> Never {
+        while true {
+            let frames = device.receive { frame in stack.receive(frame: frame, now: Clock.now()) }
+            let now = Clock.now()
+            if let deadline = stack.nextDeadline, deadline <= now { stack.poll(now: now) }
+            afterRound()
+            guard frames == 0 else { continue }
+            Arch.disableInterrupts()
+            if device.hasReceived() { Arch.enableInterrupts() } else { Arch.waitForInterrupt() }
+        }
+    }
+
+    static func fail(_ name: StaticString, _ reason: StaticString) -> Never {
+        Console.write(name)
+        Console.write(": ")
+        Console.write(reason)
+        Console.newline()
+        Arch.exit(.failure)
+    }
+
+    private static func addressingMode(_ name: StaticString) -> AddressingMode {
+        let line = BootArguments.withBytes { String(decoding: $0, as: UTF8.self) }
+        do throws(AddressingMode.ParseError) {
+            return try AddressingMode.parse(commandLine: line)
+        } catch .missingAddress {
+            return .manual(ip: IPv4Address(10, 0, 2, 15), netmask: .netmask(prefixLength: 24),
+                           gateway: IPv4Address(10, 0, 2, 2), dns: IPv4Address(10, 0, 2, 3))
+        } catch {
+            fail(name, "malformed ip=, gw= or dns= on the command line")
+        }
+    }
+
+    private func report(_ name: StaticString) {
+        Console.write(name)
+        Console.write(": ")
+        Console.write(device.name)
+        Console.write(", MAC ")
+        Console.write(stack.config.mac.description)
+        Console.write(", address ")
+        Console.write(stack.config.isConfigured ? stack.config.ip.description : "from DHCP")
+        Console.write(device.interrupts ? ", interrupts" : ", polled on the timer tick")
+        Console.newline()
+    }
+}
