@@ -26,8 +26,10 @@ public struct KernelBuild: Sendable {
         outputFolder(target).appendingPathComponent("kernel.debug.elf")
     }
 
-    /// Builds the image for `target` and returns its path. Steps whose inputs did not
-    /// change since the last build are skipped.
+    /// Builds the image for `target` and returns its path. Steps whose inputs did not change
+    /// since the last build are skipped. The toolchain's Unicode tables are deliberately not
+    /// linked: String comparison needs them and they cost 40 KB, so the kernel compares UTF-8
+    /// bytes (`utf8.elementsEqual`) and a String `==` fails the link instead of growing the image.
     @discardableResult
     public func build(_ target: KernelTarget) throws -> URL {
         let output = outputFolder(target)
@@ -53,10 +55,9 @@ public struct KernelBuild: Sendable {
         }
         let image = imagePath(target), debugImage = debugImagePath(target)
         let script = packageRoot.appendingPathComponent("linker/\(target.rawValue).ld")
-        let libraries = [try unicodeTables(target)]
         if isStale(image, inputs: objects + [script]) {
             try Shell.run("ld.lld", ["-m", target.linkerEmulation, "-T", script.path, "--gc-sections", "-z", "max-page-size=4096",
-                                     "-nostdlib", "-static", "-o", debugImage.path] + objects.map(\.path) + libraries.map(\.path))
+                                     "-nostdlib", "-static", "-o", debugImage.path] + objects.map(\.path))
             try Shell.run("llvm-objcopy", ["--strip-all", debugImage.path, image.path])
         }
         return image
@@ -85,14 +86,6 @@ public struct KernelBuild: Sendable {
             try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: object.path)
         }
         return modificationDate(object)
-    }
-
-    /// The toolchain's Unicode tables for Embedded Swift (String comparison needs them);
-    /// --gc-sections keeps only what the image uses.
-    private func unicodeTables(_ target: KernelTarget) throws -> URL {
-        let compiler = URL(fileURLWithPath: try Shell.locate("swiftc")).resolvingSymlinksInPath()
-        return compiler.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("lib/swift/embedded/\(target.triple)/libswiftUnicodeDataTables.a")
     }
 
     private func assemblySources(_ target: KernelTarget) -> [URL] {

@@ -44,8 +44,8 @@ enum StorageSelfTest {
                 let restoredStrings = try restore.asStrings(); try restore.next()
                 try restore.popMarker(id: 7)
                 let restoredSample = try restore.as(Sample.self); try restore.next()
-                matches = maximum == Int.max && negative == -5 && text == "live update"
-                    && restoredBytes == bytes && restoredWords == words && restoredStrings == strings
+                matches = maximum == Int.max && negative == -5 && text.utf8.elementsEqual("live update".utf8)
+                    && restoredBytes == bytes && restoredWords == words && restoredStrings.map { Array($0.utf8) } == strings.map { Array($0.utf8) }
                     && restoredSample == sample && restore.isEnd
             }
             guard matches else { SelfTest.fail("restored state differs") }
