@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The demo: builds the kernel images and boots the hello service on x86_64 (KVM when it
-# can, else TCG) and on aarch64, each printing its boot timeline.
+# The demo: builds the kernel images, then on x86_64 and aarch64 boots the counter service,
+# serves requests and live-updates it twice over TCP (to a build labelled 2 and back), the
+# counter, boot count and uptime carrying on and each kernel reporting its downtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product liu
 .build/release/liu build
-.build/release/liu run --target x86_64 --machine microvm
-.build/release/liu run --target aarch64
+.build/release/liu demo --target x86_64
+.build/release/liu demo --target aarch64

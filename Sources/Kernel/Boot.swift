@@ -33,7 +33,6 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
 
     Kernel.boot = boot
     Kernel.calibration = calibration
-    SoftResetBoot.reportDuration()
     Services.start()
 }
 

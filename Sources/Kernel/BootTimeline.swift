@@ -18,6 +18,9 @@ enum BootTimeline {
         count += 1
     }
 
+    /// The counter at the end of the last recorded stage ("service start" once services run).
+    static var lastCounter: UInt64? { count == 0 ? nil : stages[count - 1].counter }
+
     /// Nanoseconds from the kernel's entry to the end of the last recorded stage.
     static var total: UInt64 {
         count == 0 ? 0 : Clock.nanoseconds(counterTicks: stages[count - 1].counter &- Arch.bootEntryCounter)

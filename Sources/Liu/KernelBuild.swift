@@ -21,6 +21,19 @@ public struct KernelBuild: Sendable {
         outputFolder(target).appendingPathComponent("kernel.elf")
     }
 
+    /// A copy of the image labelled `label` (see `ImageLabel`).
+    public func imagePath(_ target: KernelTarget, label: String) -> URL {
+        outputFolder(target).appendingPathComponent("kernel-\(label).elf")
+    }
+
+    /// Builds the image for `target`, then the copy of it that reports `label` as its version.
+    public func build(_ target: KernelTarget, label: String) throws -> URL {
+        let image = try build(target)
+        let labelled = imagePath(target, label: label)
+        try Data(try ImageLabel.relabel([UInt8](Data(contentsOf: image)), as: label)).write(to: labelled)
+        return labelled
+    }
+
     /// The same image with its symbol table, for debuggers and addresses in fault reports.
     public func debugImagePath(_ target: KernelTarget) -> URL {
         outputFolder(target).appendingPathComponent("kernel.debug.elf")

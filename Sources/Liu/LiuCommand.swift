@@ -2,11 +2,13 @@ import Foundation
 
 /// `liu`'s command line: parsed into a command, then run.
 public enum LiuCommand: Equatable {
-    case build(targets: [KernelTarget])
+    case build(targets: [KernelTarget], label: String?)
     case run(RunOptions)
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
     case benchBoot(runs: Int)
+    case benchUpdate(targets: [KernelTarget], machine: Machine?, accelerator: Accelerator?, runs: Int)
     case push(image: String, destination: String)
+    case demo(target: KernelTarget, accelerator: Accelerator?)
     case help
 
     public struct RunOptions: Equatable {
@@ -19,12 +21,14 @@ public enum LiuCommand: Equatable {
     }
 
     public static let usage = """
-        usage: liu build [--target i686|x86_64|aarch64|all]
+        usage: liu build [--target i686|x86_64|aarch64|all] [--version LABEL]
                liu run --target T [--machine pc|microvm|virt] [--kvm|--tcg] [--image PATH]
                        [--append "KERNEL COMMAND LINE"] [--timeout SECONDS]
                liu bench storage [--target i686|x86_64|aarch64|all] [--kvm|--tcg]
                liu bench boot [--runs N]
+               liu bench update [--target T|all] [--machine M] [--kvm|--tcg] [--runs N]
                liu push IMAGE --to HOST:PORT
+               liu demo [--target i686|x86_64|aarch64] [--kvm|--tcg]
         """
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> LiuCommand {
@@ -35,8 +39,9 @@ public enum LiuCommand: Equatable {
             return .help
         case "build":
             let name = try options.value(for: "--target") ?? "all"
+            let label = try options.value(for: "--version")
             try options.finish()
-            return .build(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)])
+            return .build(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)], label: label)
         case "run":
             guard let name = try options.value(for: "--target") else {
                 throw UsageError("liu run needs --target (i686, x86_64 or aarch64)")
@@ -66,12 +71,30 @@ public enum LiuCommand: Equatable {
                 guard let count = Int(runs), count > 0 else { throw UsageError("--runs takes a positive whole number") }
                 return .benchBoot(runs: count)
             }
-            guard benchmark == "storage" else { throw UsageError("liu bench needs a benchmark name: storage or boot") }
+            if benchmark == "update" {
+                let name = try options.value(for: "--target") ?? "all"
+                let targets = name == "all" ? KernelTarget.allCases : [try target(named: name)]
+                let machine = try options.value(for: "--machine").map { name throws(UsageError) in
+                    guard let machine = Machine(rawValue: name) else { throw UsageError("unknown machine '\(name)'") }
+                    return machine
+                }
+                let accelerator = try options.accelerator()
+                let runs = try options.value(for: "--runs") ?? "30"
+                try options.finish()
+                guard let count = Int(runs), count > 0 else { throw UsageError("--runs takes a positive whole number") }
+                return .benchUpdate(targets: targets, machine: machine, accelerator: accelerator, runs: count)
+            }
+            guard benchmark == "storage" else { throw UsageError("liu bench needs a benchmark name: storage, boot or update") }
             let name = try options.value(for: "--target") ?? "all"
             let accelerator = try options.accelerator()
             try options.finish()
             return .benchStorage(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)],
                                  accelerator: accelerator)
+        case "demo":
+            let name = try options.value(for: "--target") ?? "x86_64"
+            let accelerator = try options.accelerator()
+            try options.finish()
+            return .demo(target: try target(named: name), accelerator: accelerator)
         case "push":
             guard let destination = try options.value(for: "--to") else { throw UsageError("liu push needs --to HOST:PORT") }
             guard let image = options.next() else { throw UsageError("liu push needs the image to send") }

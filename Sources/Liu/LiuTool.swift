@@ -8,10 +8,10 @@ public enum LiuTool {
             case .help:
                 print(LiuCommand.usage)
                 return 0
-            case .build(let targets):
+            case .build(let targets, let label):
                 let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
                 for target in targets {
-                    let image = try builder.build(target)
+                    let image = try label.map { try builder.build(target, label: $0) } ?? builder.build(target)
                     let size = (try? FileManager.default.attributesOfItem(atPath: image.path)[.size] as? Int) ?? 0
                     print("\(target.rawValue): \(image.path) (\(size) bytes)")
                 }
@@ -22,8 +22,12 @@ public enum LiuTool {
                 return try StorageBench.run(targets: targets, accelerator: accelerator)
             case .benchBoot(let runs):
                 return try BootBench.run(runs: runs)
+            case .benchUpdate(let targets, let machine, let accelerator, let runs):
+                return try UpdateBench.run(targets: targets, machine: machine, accelerator: accelerator, runs: runs)
             case .push(let image, let destination):
                 return try Push.run(image: image, to: destination)
+            case .demo(let target, let accelerator):
+                return try Demo.run(target: target, accelerator: accelerator)
             }
         } catch let error as UsageError {
             FileHandle.standardError.write(Data("liu: \(error)\n\(LiuCommand.usage)\n".utf8))

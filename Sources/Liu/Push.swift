@@ -5,11 +5,20 @@ import Glibc
 
 /// `liu push IMAGE --to HOST:PORT`: sends a kernel image to a running kernel's update
 /// listener (8-byte little-endian length, then the bytes) and reads its one-line answer.
+/// After `accepted` it waits for the outcome: the old kernel's connection vanishes when it
+/// swaps (probe bytes then meet a reset or the end of the stream), or it says `abandoned:`.
 public enum Push {
     public enum Answer: Equatable {
+        /// Accepted, and the old kernel went away: the swap has begun.
         case accepted(bytes: Int)
+        /// Accepted, but stopping or saving failed; the old kernel goes on.
+        case abandoned(reason: String)
+        /// Refused before anything was touched.
         case refused(reason: String)
     }
+
+    /// How long the outcome of an accepted image may take.
+    static let swapTimeout: Double = 10
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -26,8 +35,11 @@ public enum Push {
             print("liu: sent \(sent) of \(image.count) bytes")
         }) {
         case .accepted(let bytes):
-            print("accepted \(bytes)")
+            print("accepted \(bytes); the kernel is swapping")
             return 0
+        case .abandoned(let reason):
+            print("abandoned: \(reason)")
+            return 1
         case .refused(let reason):
             print("refused: \(reason)")
             return 1
@@ -63,7 +75,24 @@ public enum Push {
                 reported = imageBytes
             }
         }
-        return try parseAnswer(readLine(socket))
+        let answer = try parseAnswer(readLine(socket))
+        guard case .accepted = answer else { return answer }
+        return try awaitOutcome(socket, accepted: answer)
+    }
+
+    /// Probes the accepted connection until it ends (the swap) or an `abandoned:` line comes.
+    private static func awaitOutcome(_ socket: Int32, accepted: Answer) throws -> Answer {
+        let deadline = Date().addingTimeInterval(swapTimeout)
+        var probe = UInt8(ascii: "\n")
+        while Date() < deadline {
+            guard Glibc.send(socket, &probe, 1, Int32(MSG_NOSIGNAL)) == 1 else { return accepted }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 100) > 0 else { continue }
+            guard let line = try? readLine(socket), !line.isEmpty else { return accepted }
+            if line.hasPrefix("abandoned: ") { return .abandoned(reason: String(line.dropFirst("abandoned: ".count))) }
+            throw Failure("unexpected answer after acceptance: \(line)")
+        }
+        throw Failure("the kernel accepted the image but neither swapped nor abandoned it within \(Int(swapTimeout)) s")
     }
 
     /// A kernel that refuses before the image is complete (too large) answers at once and
@@ -79,7 +108,7 @@ public enum Push {
         throw Failure(line.isEmpty ? "the kernel closed the connection without an answer" : "unexpected answer: \(line)")
     }
 
-    private static func readLine(_ socket: Int32) throws -> String {
+    static func readLine(_ socket: Int32) throws -> String {
         var line = [UInt8]()
         var byte: UInt8 = 0
         while true {
@@ -92,7 +121,7 @@ public enum Push {
         return String(decoding: line, as: UTF8.self)
     }
 
-    private static func connect(host: String, port: UInt16, timeoutSeconds: Int) throws -> Int32 {
+    static func connect(host: String, port: UInt16, timeoutSeconds: Int) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_INET
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

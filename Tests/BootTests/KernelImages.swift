@@ -22,6 +22,12 @@ enum KernelImages {
         try built.get()[target]!
     }
 
+    /// The image relabelled `label` (see `ImageLabel`), made once per label.
+    static func image(_ target: KernelTarget, label: String) throws -> URL {
+        _ = try built.get()
+        return try KernelBuild(packageRoot: packageRoot).build(target, label: label)
+    }
+
     /// Boots `target` with `commandLine` and returns how it ended and what it printed.
     static func boot(_ target: KernelTarget, machine: Machine, accelerator: Accelerator,
                      commandLine: String, timeout: Double = 90) throws -> QEMURun {

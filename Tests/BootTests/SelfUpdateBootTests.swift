@@ -41,10 +41,10 @@ struct SelfUpdateBootTests {
         let run = try Self.run(boot, module: try KernelImages.image(boot.target))
         let log = run.serialOutput
         #expect(run.exit == .status(0), "\(run.exit)\n\(log)")
-        #expect(log.contains("self-update: counter 41 saved"), "\(log)")
+        #expect(log.contains("self-update: saving counter 41"), "\(log)")
         let afterReset = log.components(separatedBy: "soft reset: block at").dropFirst().joined()
         #expect(!afterReset.isEmpty, "no soft reset\n\(log)")
-        #expect(afterReset.contains("from update start to service"))
+        #expect(afterReset.contains("update: downtime"))
         let calibration = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("timer calibration") }
         #expect(calibration?.hasSuffix("(skipped)") == true, "\(log)")
         #expect(afterReset.contains("self-update: counter restored: 41, now 42"))

@@ -3,51 +3,59 @@ import Liu
 import Testing
 
 /// `service=counter` with its update listener: images pushed over TCP (through QEMU user
-/// networking's port forwards) are refused with a reason or swapped to, the count surviving.
+/// networking's port forwards) are refused with a reason or swapped to, the state surviving.
 @Suite("Update channel under TCG", .serialized)
 struct UpdateChannelTests {
-    static let cases = BootCase.tcg.filter { $0.machine == .pc || $0.machine == .virt }
+    static let cases = BootCase.tcg
+    static let updatesBackAndForth = 20
 
-    @Test("a pushed image replaces the kernel and the counter goes on", arguments: cases)
-    func pushedUpdate(_ boot: BootCase) throws {
-        try CounterGuest.with(boot) { (guest: CounterGuest) throws in
-            for expected in 1...3 {
-                #expect(try guest.request() == "count=\(expected) boots=1 version=1")
+    @Test("20 updates back and forth between two versions keep the state", arguments: cases)
+    func backAndForth(_ boot: BootCase) throws {
+        let images = try [KernelImages.image(boot.target), KernelImages.image(boot.target, label: "2")]
+            .map { try [UInt8](Data(contentsOf: $0)) }
+        try boot.withCounter { (guest: CounterGuest) throws in
+            var uptime = 0
+            for round in 1...Self.updatesBackAndForth {
+                let version = round % 2 == 1 ? "1" : "2"
+                #expect(try guest.request() == "count=\(round) boots=\(round) version=\(version)")
+                let answer = try guest.push(images[round % 2])
+                #expect(answer == .accepted(bytes: images[round % 2].count), "update \(round)")
+                let status = try guest.awaitBoot(round + 1)
+                #expect(status.version == (round % 2 == 1 ? "2" : "1"), "update \(round)")
+                #expect(status.count == round && status.updates == round, "update \(round): \(status)")
+                #expect(status.history == (0...round).map { $0 % 2 == 0 ? "1" : "2" }, "update \(round)")
+                #expect(status.uptimeMilliseconds > uptime, "uptime goes on across updates")
+                #expect(status.downtime.first?.phase == "total" && status.downtime.count == 7, "\(status.downtime)")
+                uptime = status.uptimeMilliseconds
             }
-            #expect(LiuTool.main(["push", try KernelImages.image(boot.target).path, "--to", "127.0.0.1:\(guest.updatePort)"]) == 0)
-            #expect(guest.instance.waitForOutput("counter: listening on TCP port 8, count=3 boots=2", timeout: 60),
-                    "\(guest.instance.serialOutput)")
-            #expect(try guest.request() == "count=4 boots=2 version=1")
             let log = guest.instance.serialOutput
-            let afterReset = log.components(separatedBy: "soft reset: block at").dropFirst().joined()
-            let calibration = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("timer calibration") }
+            let afterReset = log.components(separatedBy: "soft reset: block at").dropFirst()
+            #expect(afterReset.count == Self.updatesBackAndForth, "\(log)")
+            let calibration = afterReset.last?.split(whereSeparator: \.isNewline).first { $0.contains("timer calibration") }
             #expect(calibration?.hasSuffix("(skipped)") == true, "\(log)")
-            let listening = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("from update start to counter listening") }
-            #expect(listening != nil, "\(log)")
-            let ownBoot = SelfUpdateBootTests.entryToService(afterReset).first.map { "new kernel's own boot \($0) ms" } ?? "no boot timeline"
-            let delivered = log.split(whereSeparator: \.isNewline).first { $0.contains("update: answer delivered after") }
-            #expect(delivered != nil, "\(log)")
-            if let line = afterReset.split(whereSeparator: \.isNewline).first(where: { $0.contains("from update start to service") }) {
-                print("update channel \(boot.testDescription): \(line); \(listening ?? ""); \(ownBoot); \(delivered ?? "")")
-            } else {
-                Issue.record("no update duration in the log\n\(log)")
-            }
+            let downtimes = log.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("update: downtime") }
+            #expect(downtimes.count == Self.updatesBackAndForth)
+            print("update channel \(boot.testDescription): \(downtimes.last ?? "no downtime line")")
         }
     }
 
     @Test("refused images leave the service running with its state", arguments: cases)
     func refusedImages(_ boot: BootCase) throws {
-        try CounterGuest.with(boot) { (guest: CounterGuest) throws in
+        let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target)))
+        let other: KernelTarget = boot.target == .x86_64 ? .i686 : .x86_64
+        let refusals: [(name: String, bytes: [UInt8], reason: String)] = [
+            ("garbage", pseudoRandomBytes(count: 5000, seed: 3), "not an ELF file (bad magic)"),
+            ("truncated", Array(image.prefix(image.count / 2)), "outside the file"),
+            ("other architecture", try [UInt8](Data(contentsOf: try KernelImages.image(other))), "wrong"),
+            ("empty", [], "empty image"),
+            ("entry outside the segments", try ELFPatch.entry(image, 0x10), "entry point"),
+            ("segment beyond RAM", try ELFPatch.firstSegmentAddress(image, 0x3000_0000), "outside RAM"),
+            // On x86 the window lies below the 1 MiB image floor.
+            ("segment over the hotswap window", try ELFPatch.firstSegmentAddress(image, boot.target == .aarch64 ? 0x4010_0000 : 0x7000),
+             boot.target == .aarch64 ? "overlaps the hotswap window" : "outside RAM"),
+        ]
+        try boot.withCounter { (guest: CounterGuest) throws in
             #expect(try guest.request() == "count=1 boots=1 version=1")
-            let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target)))
-            let other: KernelTarget = boot.target == .x86_64 ? .i686 : .x86_64
-            let otherImage = try [UInt8](Data(contentsOf: try KernelImages.image(other)))
-            let refusals: [(name: String, bytes: [UInt8], reason: String)] = [
-                ("garbage", pseudoRandomBytes(count: 5000, seed: 3), "not an ELF file (bad magic)"),
-                ("truncated", Array(image.prefix(image.count / 2)), "outside the file"),
-                ("other architecture", otherImage, "wrong"),
-                ("empty", [], "empty image"),
-            ]
             for (index, refusal) in refusals.enumerated() {
                 let answer = try guest.push(refusal.bytes)
                 guard case .refused(let reason) = answer else {
@@ -62,12 +70,29 @@ struct UpdateChannelTests {
         }
     }
 
+    @Test("an update whose state does not fit the storage area is abandoned and the service goes on",
+          arguments: cases.filter { $0.machine != .microvm })
+    func storageTooSmall(_ boot: BootCase) throws {
+        let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, label: "2")))
+        try boot.withCounter(commandLine: "liu.storage=0") { (guest: CounterGuest) throws in
+            #expect(try guest.request() == "count=1 boots=1 version=1")
+            let answer = try guest.push(image)
+            guard case .abandoned(let reason) = answer else {
+                Issue.record("\(answer)")
+                return
+            }
+            #expect(reason.contains("too small"), "\(reason)")
+            #expect(try guest.request() == "count=2 boots=1 version=1")
+            #expect(!guest.instance.serialOutput.contains("soft reset"))
+        }
+    }
+
     @Test("liu push exits 1 on a refusal and fails clearly without a listener", arguments: [cases[0]])
     func pushExitCodes(_ boot: BootCase) throws {
         let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("liu-push-garbage-\(getpid())")
         try Data(pseudoRandomBytes(count: 1000, seed: 5)).write(to: garbage)
         defer { try? FileManager.default.removeItem(at: garbage) }
-        try CounterGuest.with(boot) { (guest: CounterGuest) throws in
+        try boot.withCounter { (guest: CounterGuest) throws in
             #expect(LiuTool.main(["push", garbage.path, "--to", "127.0.0.1:\(guest.updatePort)"]) == 1)
             #expect(try guest.request() == "count=1 boots=1 version=1")
         }
@@ -87,53 +112,50 @@ struct UpdateChannelTests {
 
     @Test("an announced image above the maximum is refused before it is sent", arguments: [cases[0]])
     func oversizedImage(_ boot: BootCase) throws {
-        try CounterGuest.with(boot) { (guest: CounterGuest) throws in
-            let answer = try Push.send(Array(repeating: 0, count: 9 * 1024 * 1024), host: "127.0.0.1", port: guest.updatePort)
+        try boot.withCounter { (guest: CounterGuest) throws in
+            let answer = try guest.push(Array(repeating: 0, count: 9 * 1024 * 1024))
             #expect(answer == .refused(reason: "image of 9437184 bytes exceeds the maximum of 8388608 bytes"))
             #expect(try guest.request() == "count=1 boots=1 version=1")
         }
     }
 }
 
-/// A guest running the counter service, reachable through forwarded host ports.
-struct CounterGuest {
-    let instance: QEMUInstance
-    let counterPort: UInt16
-    let updatePort: UInt16
-
-    static func with(_ boot: BootCase, _ body: (CounterGuest) throws -> Void) throws {
-        let counterPort = try HostSocket.freePort(), updatePort = try HostSocket.freePort()
-        var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
-                                              image: try KernelImages.image(boot.target))
-        configuration.commandLine = "service=counter"
-        configuration.network = UserNetwork(forwards: [.init(.tcp, hostPort: counterPort, guestPort: 8),
-                                                       .init(.tcp, hostPort: updatePort, guestPort: 666)])
-        let instance = try QEMU.start(configuration)
+extension BootCase {
+    /// Runs `body` against the counter service booted this way; the service must still be
+    /// running at the end.
+    func withCounter(commandLine: String = "", _ body: (CounterGuest) throws -> Void) throws {
+        let guest = try CounterGuest(target: target, machine: machine, accelerator: accelerator,
+                                     image: try KernelImages.image(target), commandLine: commandLine)
         defer {
-            let run = instance.stop()
+            let run = guest.stop()
             #expect(run.exit == .timedOut, "the counter service ended: \(run.exit)\n\(run.serialOutput)")
         }
-        guard instance.waitForOutput("update: listening on TCP port 666", timeout: 60) else {
-            Issue.record("the counter service did not start:\n\(instance.serialOutput)")
-            return
-        }
-        try body(CounterGuest(instance: instance, counterPort: counterPort, updatePort: updatePort))
+        try body(guest)
+    }
+}
+
+/// Valid-looking ELF images with one field changed, for refusals the validator must find.
+enum ELFPatch {
+    static func entry(_ image: [UInt8], _ entry: UInt64) throws -> [UInt8] {
+        try patch(image, at: 24, value: entry)
     }
 
-    /// One request on a fresh connection; the answer line without its newline.
-    func request() throws -> String {
-        let socket = try HostSocket.tcp(port: counterPort)
-        try socket.sendAll(Array("next\n".utf8))
-        var line = [UInt8]()
-        while line.last != UInt8(ascii: "\n") {
-            let byte = try socket.receive(count: 1)
-            guard !byte.isEmpty else { break }
-            line += byte
-        }
-        return String(decoding: line.dropLast(line.last == UInt8(ascii: "\n") ? 1 : 0), as: UTF8.self)
+    /// Moves the first program header's physical address.
+    static func firstSegmentAddress(_ image: [UInt8], _ address: UInt64) throws -> [UInt8] {
+        let is64 = image[4] == 2
+        let programHeaders = is64 ? Int(read(image, at: 32, count: 8)) : Int(read(image, at: 28, count: 4))
+        return try patch(image, at: programHeaders + (is64 ? 24 : 12), value: address)
     }
 
-    func push(_ image: [UInt8]) throws -> Push.Answer {
-        try Push.send(image, host: "127.0.0.1", port: updatePort)
+    private static func read(_ image: [UInt8], at offset: Int, count: Int) -> UInt64 {
+        (0..<count).reduce(0) { $0 | UInt64(image[offset + $1]) << (8 * $1) }
+    }
+
+    private static func patch(_ image: [UInt8], at offset: Int, value: UInt64) throws -> [UInt8] {
+        guard image.count > 64, image[0..<4] == [0x7F, 0x45, 0x4C, 0x46] else { throw ToolFailureDescription(text: "not an ELF image") }
+        let width = image[4] == 2 ? 8 : 4
+        var patched = image
+        for index in 0..<width { patched[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
+        return patched
     }
 }

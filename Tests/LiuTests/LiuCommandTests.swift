@@ -5,8 +5,9 @@ import Testing
 @Suite("liu command line")
 struct LiuCommandTests {
     @Test func buildDefaultsToAllTargets() throws {
-        #expect(try LiuCommand.parse(["build"]) == .build(targets: KernelTarget.allCases))
-        #expect(try LiuCommand.parse(["build", "--target", "aarch64"]) == .build(targets: [.aarch64]))
+        #expect(try LiuCommand.parse(["build"]) == .build(targets: KernelTarget.allCases, label: nil))
+        #expect(try LiuCommand.parse(["build", "--target", "aarch64"]) == .build(targets: [.aarch64], label: nil))
+        #expect(try LiuCommand.parse(["build", "--target", "i686", "--version", "2"]) == .build(targets: [.i686], label: "2"))
     }
 
     @Test func runTakesEveryOption() throws {

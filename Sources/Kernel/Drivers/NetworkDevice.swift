@@ -12,6 +12,8 @@ struct NetworkDevice {
     let hasReceived: () -> Bool
     /// Whether the device interrupts on arrival; without, the service relies on the timer tick.
     let interrupts: Bool
+    /// Resets the device: it stops using its queues, whose memory the next image reuses.
+    let stop: () -> Void
 
     init<Transport>(name: StaticString, _ driver: VirtioNet<Transport>, interrupts: Bool) {
         self.name = name
@@ -20,13 +22,17 @@ struct NetworkDevice {
         transmit = { frame in driver.transmit(frame) }
         receive = { body in driver.receive(body) }
         hasReceived = { driver.hasReceived }
+        stop = { driver.transport.setStatus(0) }
     }
 
     /// Opens the first virtio network device of this machine (PCI, MMIO from the device tree or
     /// from `virtio_mmio.device=` on the command line).
+    /// The device is reset before a hotswap.
     static func open() -> NetworkDevice? {
         do throws(VirtioError) {
-            return try Arch.openNetworkDevice()
+            let device = try Arch.openNetworkDevice()
+            if let device { Hotswap.beforeHandover.append(device.stop) }
+            return device
         } catch {
             Console.write("virtio-net: ")
             Console.write(error.explanation)

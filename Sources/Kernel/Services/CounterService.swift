@@ -1,32 +1,36 @@
 import LiveUpdate
 import Net
 
-/// `service=counter`: TCP port 8 answers every line with `count=<n> boots=<b> version=<v>`;
-/// n counts requests, b boots (soft resets included). Both survive a live update pushed to
-/// the update listener, saved behind a marker in the storage area.
+/// `service=counter`, the live-update demo: TCP port 8 answers every line with
+/// `count=<n> boots=<b> version=<v>` (n counts requests, b boots, v the image's label), and the
+/// line `status` with the uptime across updates, the versions that ran and the last update's
+/// downtime. The state survives images pushed to the update listener (port 666).
 enum CounterService {
     static let port: UInt16 = 8
-    /// The image's build identifier: change it to tell an updated kernel from the old one.
-    static let version: StaticString = "1"
-    static let marker: UInt16 = 0x0C0
-    static let countID: UInt16 = 1
-    static let bootsID: UInt16 = 2
 
-    nonisolated(unsafe) static var count: Int64 = 0
-    nonisolated(unsafe) static var boots: Int64 = 0
+    nonisolated(unsafe) static var state = CounterState()
 
+    /// After an update, everything is printed once the service serves again: console output
+    /// is slow and would count as downtime.
     static func run() -> Never {
-        if SoftResetBoot.happened { BootTimeline.print() }
-        restore()
-        boots += 1
-        let network = NetworkService.open("counter")
+        let restored = restore()
+        let network = NetworkService.open("counter", quietly: SoftResetBoot.happened)
         let updates = openPorts(network.stack)
-        Console.write("counter: listening on TCP port 8, count=")
-        Console.writeDecimal(count)
+        UpdateDowntime.serviceResumed()
+        state.recordBoot(version: ImageVersion.label, downtime: UpdateDowntime.last?.total)
+        if SoftResetBoot.happened {
+            BootTimeline.print()
+            UpdateDowntime.last?.print()
+            network.report("counter")
+            Console.write(restored ? "counter: state restored\n" : "counter: no saved state, starting from zero\n")
+        }
+        Console.write("counter: version ")
+        Console.write(ImageVersion.label)
+        Console.write(" listening on TCP port 8, count=")
+        Console.writeDecimal(state.count)
         Console.write(" boots=")
-        Console.writeDecimal(boots)
+        Console.writeDecimal(state.boots)
         Console.newline()
-        SoftResetBoot.reportDuration(until: "counter listening")
         network.serve { updates.startPendingUpdate() }
     }
 
@@ -36,46 +40,54 @@ enum CounterService {
             let listener = try stack.tcp.listen(port: port, backlog: 16)
             listener.onAccept = { connection in CounterSession.start(connection) }
             return try UpdateListener(stack: stack) { (storage: inout Storage) throws(StorageError) in
-                try storage.putMarker(id: marker)
-                try storage.add(id: countID, count)
-                try storage.add(id: bootsID, boots)
+                try state.save(into: &storage, uptimeNow: Clock.now())
             }
         } catch {
             NetworkService.fail("counter", "cannot open its ports")
         }
     }
 
-    static func answer() -> String {
-        count += 1
-        return "count=\(count) boots=\(boots) version=\(version.description)\n"
+    /// The answer to one request line.
+    static func answer(_ line: ArraySlice<UInt8>) -> String {
+        guard line.elementsEqual("status".utf8) else {
+            state.count += 1
+            return "count=\(state.count) boots=\(state.boots) version=\(ImageVersion.label)\n"
+        }
+        let uptime = (state.uptimeBefore + Clock.now()) / 1_000_000
+        let history = state.history.reduce("") { $0.isEmpty ? $1 : $0 + "," + $1 }
+        let downtime = UpdateDowntime.last?.summary ?? "downtime-ns none"
+        return "version=\(ImageVersion.label) count=\(state.count) boots=\(state.boots) uptime-ms=\(uptime) "
+            + "updates=\(state.record.updates) history=\(history) \(downtime)\n"
     }
 
-    /// State from before a soft reset, if the storage area holds ours.
-    private static func restore() {
-        guard SoftResetBoot.happened else { return }
+    /// State from before a soft reset, if the storage area holds ours; whether it did.
+    private static func restore() -> Bool {
+        guard SoftResetBoot.happened else { return false }
         do throws(StorageError) {
             try LiveUpdate.resume(at: StorageArea.pointer, limit: StorageArea.size) { (restore: inout Restore) throws(StorageError) in
-                try restore.popMarker(id: marker)
-                guard restore.id == countID else { throw .markerNotFound }
-                count = try restore.asInt64()
-                try restore.next()
-                guard restore.id == bootsID else { throw .markerNotFound }
-                boots = try restore.asInt64()
+                try state.restore(from: &restore)
             }
-            Console.write("counter: state restored\n")
+            UpdateDowntime.stateRestored()
+            return true
         } catch {
-            Console.write("counter: no saved state, starting from zero\n")
+            state = CounterState()
+            return false
         }
     }
 }
 
-/// One client of the counter: every received newline gets an answer line.
+/// One client of the counter: every received line gets an answer line.
 final class CounterSession {
     static func start(_ connection: TCPConnection) {
         connection.noDelay = true
+        var pending: [UInt8] = []
         connection.onReadable = {
-            for byte in connection.readAll() where byte == UInt8(ascii: "\n") {
-                _ = connection.write(Array(CounterService.answer().utf8))
+            pending += connection.readAll()
+            while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = pending[..<end]
+                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+                _ = connection.write(Array(CounterService.answer(line).utf8))
+                pending.removeSubrange(...end)
             }
             if connection.isAtEndOfStream { connection.close() }
         }

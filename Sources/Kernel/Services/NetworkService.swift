@@ -10,8 +10,9 @@ struct NetworkService {
 
     /// Opens the device and the stack for the service `name`; without a device, or with
     /// malformed addresses on the command line, the kernel exits with a failure status and
-    /// says why.
-    static func open(_ name: StaticString) -> NetworkService {
+    /// says why. Prints its report unless `quietly` (a service resuming after an update
+    /// prints it after it serves again: console output is slow and counts as downtime).
+    static func open(_ name: StaticString, quietly: Bool = false) -> NetworkService {
         let addressing = addressingMode(name)
         guard let device = NetworkDevice.open() else {
             fail(name, "no virtio network device")
@@ -20,7 +21,7 @@ struct NetworkService {
                                  transmit: device.transmit)
         stack.poll(now: Clock.now())
         let service = NetworkService(device: device, stack: stack, addressing: addressing)
-        service.report(name)
+        if !quietly { service.report(name) }
         return service
     }
 
@@ -60,7 +61,7 @@ struct NetworkService {
         }
     }
 
-    private func report(_ name: StaticString) {
+    func report(_ name: StaticString) {
         Console.write(name)
         Console.write(": ")
         Console.write(device.name)

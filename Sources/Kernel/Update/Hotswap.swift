@@ -1,30 +1,55 @@
 import LiveUpdate
 
-/// The old kernel's side of an update: validate the new image, hand over in the soft-reset
-/// block, copy the stub low and jump to it. State must already be in the storage area.
+/// The old kernel's side of an update: stop, save the state, validate the new image, hand
+/// over in the soft-reset block, copy the stub low and jump to it.
 enum Hotswap {
+    typealias SaveHandler = (inout Storage) throws(StorageError) -> Void
+
+    /// Run just before the stub takes over, once nothing can fail any more: drivers stop
+    /// their devices' DMA into memory the new image will reuse.
+    nonisolated(unsafe) static var beforeHandover: [() -> Void] = []
+
     enum Failure: Error {
         case invalidImage(ELFError)
+        case stateNotSaved(StorageError)
         case blockNotWritten(SoftResetError)
         case stubTooLarge
     }
 
-    /// Never returns unless the image or the hand-over is refused. `image` must stay where
-    /// it is (e.g. in the heap) until the stub has copied it; `updateStart` is the counter
-    /// when the update began. `alterBlock` lets a self-test damage the written block.
-    static func replaceKernel(
-        with image: UnsafeRawBufferPointer, updateStart: UInt64,
-        alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }
-    ) throws(Failure) -> Never {
-        let imageStart = UInt64(UInt(bitPattern: image.baseAddress))
-        let kernelImage = try validate(image)
-        guard Int(hotswapStubSize()) <= HotswapWindow.stubCapacity else { throw .stubTooLarge }
+    /// Stops the service (interrupts off: the downtime begins), saves its state with `save`
+    /// and replaces the kernel with `image`. `updateStart` is the counter when the update
+    /// began (the image arrived). Returns only on failure, with interrupts still off and
+    /// the old kernel intact; the caller re-enables them and goes on.
+    static func update(to image: UnsafeRawBufferPointer, updateStart: UInt64, save: SaveHandler,
+                       alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }) throws(Failure) -> Never {
+        Arch.disableInterrupts()
+        var block = currentBlock(updateStart: updateStart)
+        block.stopCounter = Arch.counter()
+        do throws(StorageError) {
+            try LiveUpdate.store(at: StorageArea.pointer, limit: StorageArea.size, heap: StorageArea.heapRange, save)
+        } catch { throw .stateNotSaved(error) }
+        block.savedCounter = Arch.counter()
+        try replaceKernel(with: image, block: block, alterBlock: alterBlock)
+    }
 
-        let block = SoftResetBlock(
+    /// The soft-reset block describing this kernel's memory, calibration and storage area.
+    static func currentBlock(updateStart: UInt64) -> SoftResetBlock {
+        SoftResetBlock(
             memoryStart: UInt64(Kernel.boot.usableStart), memoryEnd: UInt64(Kernel.boot.usableEnd),
             counterHz: Kernel.calibration.counterHz, timerHz: Kernel.calibration.timerHz,
             storageAddress: UInt64(StorageArea.start), storageSize: UInt64(StorageArea.size),
             updateStartCounter: updateStart, updateCounterHz: Clock.counterHz)
+    }
+
+    /// Hands over to `image` with `block`. Never returns unless the image or the hand-over is
+    /// refused. `image` must stay where it is (e.g. in the heap) until the stub has copied it.
+    /// `alterBlock` lets a self-test damage the written block.
+    static func replaceKernel(with image: UnsafeRawBufferPointer, block: SoftResetBlock,
+                              alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }) throws(Failure) -> Never {
+        let kernelImage = try validate(image)
+        guard Int(hotswapStubSize()) <= HotswapWindow.stubCapacity else { throw .stubTooLarge }
+        var block = block
+        block.handoverCounter = Arch.counter()
         let refusal = BootArguments.withBytes { commandLine -> SoftResetError? in
             do throws(SoftResetError) {
                 try block.write(to: HotswapWindow.pointer(HotswapWindow.blockAddress), commandLine: commandLine)
@@ -33,14 +58,18 @@ enum Hotswap {
         }
         if let refusal { throw .blockNotWritten(refusal) }
         alterBlock(HotswapWindow.pointer(HotswapWindow.blockAddress))
-        HotswapDescriptors.write(kernelImage, imageAddress: imageStart, block: UInt64(HotswapWindow.blockAddress),
-                                 to: HotswapWindow.pointer(HotswapWindow.listAddress))
+        for stop in beforeHandover { stop() }
+        HotswapDescriptors.write(kernelImage, imageAddress: UInt64(UInt(bitPattern: image.baseAddress)),
+                                 block: UInt64(HotswapWindow.blockAddress), to: HotswapWindow.pointer(HotswapWindow.listAddress))
         let stub = HotswapWindow.pointer(HotswapWindow.stubAddress)
         stub.copyMemory(from: hotswapStubAddress(), byteCount: Int(hotswapStubSize()))
         Arch.disableInterrupts()
         hotswapEnter(HotswapWindow.pointer(HotswapWindow.listAddress), stub, HotswapWindow.base, UInt(HotswapWindow.size))
         panic("hotswap: the stub returned")
     }
+
+    /// What `validate` protects, in the order it passes the ranges.
+    static let protectedRangeNames = ["the hotswap window", "the storage area", "the received image"]
 
     /// Checks `image`, where it lies now, as a kernel for this architecture that the stub can
     /// load without overwriting the window, the storage area or the image itself.

@@ -30,9 +30,28 @@ extension ELFError {
 extension Hotswap.Failure {
     var reason: String {
         switch self {
+        case .invalidImage(.segmentOverlapsForbiddenRange(let index, let range)):
+            "segment \(index) overlaps \(Hotswap.protectedRangeNames[min(range, Hotswap.protectedRangeNames.count - 1)])"
         case .invalidImage(let error): error.reason
+        case .stateNotSaved(let error): "saving the state failed: \(error.reason)"
         case .blockNotWritten: "the soft-reset block could not be written"
         case .stubTooLarge: "the hotswap stub does not fit its window"
+        }
+    }
+}
+
+extension StorageError {
+    /// Why saving the state failed, for the update listener's answer.
+    var reason: String {
+        switch self {
+        case .outOfSpace(let payload, let available): "an entry of \(payload) bytes does not fit (\(available) bytes left)"
+        case .heapCollision: "the state would reach into the heap"
+        case .areaTooSmall(let limit): "the storage area (\(limit) bytes) is too small"
+        case .areaOverlapsHeap: "the storage area overlaps the heap"
+        case .canaryWriteFailed: "the storage area is not plain RAM"
+        case .payloadTooLarge(let length): "an entry of \(length) bytes is too large"
+        case .notAWritableType: "an entry type that cannot be written"
+        default: "the stored area does not validate"
         }
     }
 }

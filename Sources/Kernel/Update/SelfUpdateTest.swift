@@ -31,25 +31,23 @@ enum SelfUpdateTest {
         // The loader's copy may sit in the storage area: move it into the heap first.
         guard let copy = Memory.allocate(byteCount: size, alignment: 4096) else { SelfTest.fail("no room for the image") }
         copy.copyMemory(from: source, byteCount: size)
-        do throws(StorageError) {
-            try LiveUpdate.store(at: StorageArea.pointer, limit: StorageArea.size, heap: StorageArea.heapRange) {
-                (storage: inout Storage) throws(StorageError) in
-                try storage.add(id: counterID, savedCounter)
-            }
-        } catch { SelfTest.fail("saving state failed") }
-        Console.write("self-update: counter ")
+        Console.write("self-update: saving counter ")
         Console.writeDecimal(UInt64(savedCounter))
-        Console.write(" saved, image of ")
+        Console.write(", image of ")
         Console.writeDecimal(UInt64(size))
         Console.write(" bytes, hotswapping\n")
         MemoryReport.print()
         do throws(Hotswap.Failure) {
-            try Hotswap.replaceKernel(with: UnsafeRawBufferPointer(start: copy, count: size), updateStart: updateStart) { block in
+            try Hotswap.update(to: UnsafeRawBufferPointer(start: copy, count: size), updateStart: updateStart) {
+                (storage: inout Storage) throws(StorageError) in
+                try storage.add(id: counterID, savedCounter)
+            } alterBlock: { block in
                 if damageBlock { block.storeBytes(of: block.load(fromByteOffset: 16, as: UInt8.self) ^ 1, toByteOffset: 16, as: UInt8.self) }
             }
         } catch {
             switch error {
             case .invalidImage: SelfTest.fail("the boot module is not a valid kernel image here")
+            case .stateNotSaved: SelfTest.fail("saving state failed")
             case .blockNotWritten: SelfTest.fail("the soft-reset block could not be written")
             case .stubTooLarge: SelfTest.fail("the hotswap stub does not fit its window")
             }
@@ -64,6 +62,9 @@ enum SelfUpdateTest {
                 restored = try restore.asInt()
             }
         } catch { SelfTest.fail("no state to resume after the soft reset") }
+        UpdateDowntime.stateRestored()
+        UpdateDowntime.serviceResumed()
+        UpdateDowntime.last?.print()
         Console.write("self-update: counter restored: ")
         Console.writeDecimal(UInt64(restored))
         Console.write(", now ")

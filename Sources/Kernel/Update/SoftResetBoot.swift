@@ -60,18 +60,6 @@ enum SoftResetBoot {
         TimerCalibration(counterHz: block.counterHz, timerHz: block.timerHz)
     }
 
-    /// "soft reset: N ms from update start to <stage>", by the counter both kernels read.
-    static func reportDuration(until stage: StaticString = "service") {
-        guard let block else { return }
-        let ticks = Arch.counter() &- block.updateStartCounter
-        Console.write("soft reset: ")
-        Console.writeMilliseconds(nanoseconds: ticks / block.updateCounterHz * 1_000_000_000
-            + ticks % block.updateCounterHz * 1_000_000_000 / block.updateCounterHz)
-        Console.write(" from update start to ")
-        Console.write(stage)
-        Console.newline()
-    }
-
     private static func explanation(_ error: SoftResetError) -> StaticString {
         switch error {
         case .badMagic: "bad magic"

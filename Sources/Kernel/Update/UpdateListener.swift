@@ -5,21 +5,21 @@ import Net
 /// little-endian length and then a kernel image. The image is buffered in the heap, validated
 /// for this architecture and answered with one line, `accepted <bytes>` or `refused: <reason>`.
 /// After a refusal the service goes on untouched; after an acceptance `startPendingUpdate`
-/// (called from the service loop) saves the service's state and hotswaps to the image.
+/// (called from the service loop) saves the service's state and hotswaps to the image. If
+/// that fails (the state does not fit, say) the connection gets `abandoned: <reason>` and the
+/// service goes on.
 final class UpdateListener {
-    typealias SaveHandler = (inout Storage) throws(StorageError) -> Void
-
     static let defaultPort: UInt16 = 666
     static let maximumImageSize = 8 * 1024 * 1024
     /// How long the acceptance line may wait for its acknowledgement before the swap.
     static let answerWait: UInt64 = 500_000_000
 
-    private let save: SaveHandler
+    private let save: Hotswap.SaveHandler
     private var upload: ImageUpload?
     private var accepted: (upload: ImageUpload, updateStart: UInt64, acceptedAt: UInt64)?
 
     /// Listens on the configured port; `save` writes the service's state at update time.
-    init(stack: NetworkStack, save: @escaping SaveHandler) throws(NetError) {
+    init(stack: NetworkStack, save: @escaping Hotswap.SaveHandler) throws(NetError) {
         self.save = save
         let port = BootArguments.integer(for: "liu.update-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultPort
         let listener = try stack.tcp.listen(port: port, backlog: 4)
@@ -74,18 +74,25 @@ final class UpdateListener {
     }
 
     private func refuse(_ current: ImageUpload, _ reason: String) {
-        Console.write("update: refused: ")
-        Console.write(reason)
-        Console.newline()
-        _ = current.connection.write(Array("refused: \(reason)\n".utf8))
-        current.connection.close()
-        current.release()
+        finish(current, verdict: "refused", reason)
         upload = nil
     }
 
+    /// Logs and answers `<verdict>: <reason>`, closes the connection and frees the image.
+    private func finish(_ current: ImageUpload, verdict: StaticString, _ reason: String) {
+        Console.write("update: ")
+        Console.write(verdict)
+        Console.write(": ")
+        Console.write(reason)
+        Console.newline()
+        _ = current.connection.write(Array("\(verdict.description): \(reason)\n".utf8))
+        current.connection.close()
+        current.release()
+    }
+
     /// Once the acceptance line has been acknowledged (or half a second passed), stops the
-    /// service: interrupts off, state saved into the storage area, hotswap. Returns only if
-    /// saving or the hand-over failed, and then the service goes on.
+    /// service, saves its state and hotswaps. Returns only if that failed, and then the
+    /// service goes on.
     func startPendingUpdate() {
         guard let (current, updateStart, acceptedAt) = accepted,
               current.connection.unacknowledgedBytes == 0 || Clock.now() >= acceptedAt + Self.answerWait,
@@ -94,26 +101,11 @@ final class UpdateListener {
         Console.write("update: answer delivered after ")
         Console.writeMilliseconds(nanoseconds: Clock.now() - acceptedAt)
         Console.newline()
-        Arch.disableInterrupts()
-        do throws(StorageError) {
-            try LiveUpdate.store(at: StorageArea.pointer, limit: StorageArea.size, heap: StorageArea.heapRange, save)
-        } catch {
-            abandon(current, "saving the state failed")
-            return
-        }
-        Console.write("update: state saved, hotswapping\n")
         do throws(Hotswap.Failure) {
-            try Hotswap.replaceKernel(with: UnsafeRawBufferPointer(image), updateStart: updateStart)
+            try Hotswap.update(to: UnsafeRawBufferPointer(image), updateStart: updateStart, save: save)
         } catch {
-            abandon(current, error.reason)
+            Arch.enableInterrupts()
+            finish(current, verdict: "abandoned", error.reason)
         }
-    }
-
-    private func abandon(_ current: ImageUpload, _ reason: String) {
-        Console.write("update: abandoned: ")
-        Console.write(reason)
-        Console.newline()
-        current.release()
-        Arch.enableInterrupts()
     }
 }

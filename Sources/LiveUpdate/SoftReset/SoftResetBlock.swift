@@ -7,7 +7,7 @@ public struct SoftResetBlock: Equatable, Sendable {
     public static let registerMagic: UInt32 = 0x5EF7_2E5E
     /// "LUSR" at the start of the block.
     public static let magic: UInt32 = 0x5253_554C
-    public static let version: UInt16 = 1
+    public static let version: UInt16 = 2
     public static let commandLineCapacity = 1024
     public static let size = Layout.commandLine + commandLineCapacity
 
@@ -16,8 +16,10 @@ public struct SoftResetBlock: Equatable, Sendable {
         static let memoryStart = 16, memoryEnd = 24, counterHz = 32, timerHz = 40
         static let storageAddress = 48, storageSize = 56, rollbackAddress = 64, rollbackSize = 72
         static let updateStartCounter = 80, updateCounterHz = 88
-        /// 96..<128 reserved, zero.
-        static let commandLine = 128
+        static let stopCounter = 96, savedCounter = 104, handoverCounter = 112
+        static let confirmWithin = 120, purpose = 128, attempt = 132
+        /// 136..<256 reserved, zero.
+        static let commandLine = 256
     }
 
     /// The usable RAM range the old kernel ran in (the heap and storage area live in it).
@@ -34,6 +36,25 @@ public struct SoftResetBlock: Equatable, Sendable {
     /// The counter when the update started, and the frequency to read it with.
     public var updateStartCounter: UInt64
     public var updateCounterHz: UInt64
+    /// Counter readings of the old kernel's phases: service stopped (downtime begins), state
+    /// saved, block written just before the stub takes over. Zero when not measured.
+    public var stopCounter: UInt64 = 0
+    public var savedCounter: UInt64 = 0
+    public var handoverCounter: UInt64 = 0
+    /// The new kernel must call `confirm` within this many nanoseconds of its entry, or it is
+    /// rolled back; zero: no watchdog.
+    public var confirmWithin: UInt64 = 0
+    public var purpose: Purpose = .update
+    /// How many times this trial has been started (a rollback carries the failed trial's count).
+    public var attempt: UInt32 = 0
+
+    /// Why the stub started the new kernel.
+    public enum Purpose: UInt32, Sendable {
+        /// A new image on trial until it confirms.
+        case update = 0
+        /// The known-good image, back after the update failed.
+        case rollback = 1
+    }
 
     public init(memoryStart: UInt64, memoryEnd: UInt64, counterHz: UInt64, timerHz: UInt64,
                 storageAddress: UInt64, storageSize: UInt64, updateStartCounter: UInt64, updateCounterHz: UInt64) {
@@ -51,7 +72,10 @@ public struct SoftResetBlock: Equatable, Sendable {
         [(Layout.memoryStart, memoryStart), (Layout.memoryEnd, memoryEnd), (Layout.counterHz, counterHz),
          (Layout.timerHz, timerHz), (Layout.storageAddress, storageAddress), (Layout.storageSize, storageSize),
          (Layout.rollbackAddress, rollbackAddress), (Layout.rollbackSize, rollbackSize),
-         (Layout.updateStartCounter, updateStartCounter), (Layout.updateCounterHz, updateCounterHz)]
+         (Layout.updateStartCounter, updateStartCounter), (Layout.updateCounterHz, updateCounterHz),
+         (Layout.stopCounter, stopCounter), (Layout.savedCounter, savedCounter), (Layout.handoverCounter, handoverCounter),
+         (Layout.confirmWithin, confirmWithin),
+         (Layout.purpose, UInt64(purpose.rawValue) | UInt64(attempt) << 32)]
     }
 
     /// Writes all `size` bytes at `block`, the command line (without NUL) included.
@@ -93,7 +117,15 @@ public struct SoftResetBlock: Equatable, Sendable {
         rollbackSize = block.loadLE(at: Layout.rollbackSize, as: UInt64.self)
         updateStartCounter = block.loadLE(at: Layout.updateStartCounter, as: UInt64.self)
         updateCounterHz = block.loadLE(at: Layout.updateCounterHz, as: UInt64.self)
-        guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0 else { throw .implausibleValues }
+        stopCounter = block.loadLE(at: Layout.stopCounter, as: UInt64.self)
+        savedCounter = block.loadLE(at: Layout.savedCounter, as: UInt64.self)
+        handoverCounter = block.loadLE(at: Layout.handoverCounter, as: UInt64.self)
+        confirmWithin = block.loadLE(at: Layout.confirmWithin, as: UInt64.self)
+        attempt = block.loadLE(at: Layout.attempt, as: UInt32.self)
+        guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0,
+              let purpose = Purpose(rawValue: block.loadLE(at: Layout.purpose, as: UInt32.self))
+        else { throw .implausibleValues }
+        self.purpose = purpose
     }
 
     /// The command line stored in a block that `init(validating:)` accepted.

@@ -25,6 +25,13 @@ struct SoftResetBlockTests {
         func patch(_ value: UInt64, at offset: Int, count: Int) {
             for shift in 0..<count { pointer.storeBytes(of: UInt8(truncatingIfNeeded: value >> (8 * shift)), toByteOffset: offset + shift, as: UInt8.self) }
         }
+
+        /// Recomputes the checksum (over the block with its checksum field zero) after a patch.
+        func reseal() {
+            patch(0, at: 8, count: 4)
+            let crc = CRC32C.checksum(UnsafeRawBufferPointer(start: pointer, count: SoftResetBlock.size))
+            patch(UInt64(crc), at: 8, count: 4)
+        }
     }
 
     @Test("round trip keeps every field and the command line")
@@ -32,6 +39,12 @@ struct SoftResetBlockTests {
         var block = Self.sample
         block.rollbackAddress = 0x2000_0000
         block.rollbackSize = 0x1_0000
+        block.stopCounter = 0x1234_5678_9B00
+        block.savedCounter = 0x1234_5678_9C00
+        block.handoverCounter = 0x1234_5678_9D00
+        block.confirmWithin = 2_000_000_000
+        block.purpose = .rollback
+        block.attempt = 3
         let buffer = try Buffer(block)
         #expect(try buffer.read() == block)
         #expect(Array(SoftResetBlock.commandLine(in: buffer.pointer)) == Array("test=self-update".utf8))
@@ -48,8 +61,18 @@ struct SoftResetBlockTests {
         #expect(word(48) == Self.sample.storageAddress)
         #expect(word(80) == Self.sample.updateStartCounter)
         #expect(word(88) == Self.sample.updateCounterHz)
-        #expect(buffer.pointer.load(fromByteOffset: 128, as: UInt8.self) == UInt8(ascii: "t"))
-        #expect(SoftResetBlock.size == 1152)
+        #expect(buffer.pointer.load(fromByteOffset: 256, as: UInt8.self) == UInt8(ascii: "t"))
+        #expect(SoftResetBlock.size == 1280)
+        var trial = Self.sample
+        trial.handoverCounter = 0xABCD
+        trial.confirmWithin = 5_000_000_000
+        trial.purpose = .rollback
+        trial.attempt = 2
+        let trialBuffer = try Buffer(trial)
+        let trialWord = { (offset: Int) in UInt64(littleEndian: trialBuffer.pointer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        #expect(trialWord(112) == 0xABCD)
+        #expect(trialWord(120) == 5_000_000_000)
+        #expect(trialWord(128) == 1 | 2 << 32)
     }
 
     @Test("an empty and a full-capacity command line round-trip")
@@ -116,11 +139,16 @@ struct SoftResetBlockTests {
     func storedLengthTooLong() throws {
         let buffer = try Buffer()
         buffer.patch(2000, at: 12, count: 4)
-        // Reseal: the checksum covers the block with its checksum field zero.
-        buffer.patch(0, at: 8, count: 4)
-        let crc = CRC32C.checksum(UnsafeRawBufferPointer(start: buffer.pointer, count: SoftResetBlock.size))
-        buffer.patch(UInt64(crc), at: 8, count: 4)
+        buffer.reseal()
         #expect(buffer.refusal() == .commandLineTooLong(2000))
+    }
+
+    @Test("an unknown purpose with a valid checksum is refused")
+    func unknownPurpose() throws {
+        let buffer = try Buffer()
+        buffer.patch(7, at: 128, count: 4)
+        buffer.reseal()
+        #expect(buffer.refusal() == .implausibleValues)
     }
 }
 

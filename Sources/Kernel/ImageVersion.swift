@@ -1,0 +1,15 @@
+/// The image's version label, printed by the services: 16 bytes (NUL-padded) after a 16-byte
+/// marker. `liu build --version LABEL` writes a copy of the built image with the label
+/// replaced, so two builds that differ only in their label need no second compilation.
+enum ImageVersion {
+    /// "LIU-IMAGE-LABEL:" then "1" (little-endian words); the host tool finds the marker.
+    nonisolated(unsafe) private static var record: (UInt64, UInt64, UInt64, UInt64) =
+        (0x4741_4D49_2D55_494C, 0x3A4C_4542_414C_2D45, 0x31, 0)
+
+    static var label: String {
+        withUnsafeBytes(of: &record) { bytes in
+            let label = bytes[16...].prefix { $0 != 0 }
+            return String(decoding: label, as: UTF8.self)
+        }
+    }
+}
