@@ -15,8 +15,9 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     if softReset != nil { Arch.locateDevicesAfterSoftReset() }
     BootTimeline.record("boot info + memory map", skipped: softReset != nil)
 
-    let heapEnd = softReset.map(SoftResetBoot.adoptStorageArea)
+    let storageStart = softReset.map(SoftResetBoot.adoptStorageArea)
         ?? StorageArea.reserve(usableStart: boot.usableStart, usableEnd: boot.usableEnd)
+    let heapEnd = softReset.map(RollbackSlot.adopt) ?? RollbackSlot.reserve(below: storageStart, usableStart: boot.usableStart)
     Memory.setUp(usableStart: boot.usableStart, usableEnd: heapEnd)
     BootTimeline.record("heap")
 
@@ -33,6 +34,8 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
 
     Kernel.boot = boot
     Kernel.calibration = calibration
+    Trial.begin(softReset)
+    FaultInjection.early()
     Services.start()
 }
 

@@ -8,6 +8,13 @@ enum Clock {
     /// Periodic timer interrupts taken since the timer started.
     nonisolated(unsafe) static var ticks: UInt64 = 0
 
+    /// The periodic timer fired (its interrupt already acknowledged): count it and run the
+    /// update watchdog, which may roll back from here.
+    static func tick() {
+        ticks &+= 1
+        Trial.watchdogTick()
+    }
+
     static var isCalibrated: Bool { counterHz != 0 }
 
     static func setFrequency(_ hertz: UInt64) {

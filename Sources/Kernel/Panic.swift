@@ -24,6 +24,7 @@ enum Panic {
         Console.write(message)
         Console.newline()
         if faultInsidePanic { causeFault(.invalidInstruction) }
+        Trial.failed("panic")
         Arch.exit(.panic)
     }
 }

@@ -10,15 +10,20 @@ public final class CounterGuest {
     public let instance: QEMUInstance
     public let counterPort: UInt16
     public let updatePort: UInt16
+    public let rollbackPort: UInt16
 
+    /// With `allowReboot`, a hard reset reboots the original image instead of ending QEMU.
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL,
-                commandLine: String = "", echo: Bool = false) throws {
+                commandLine: String = "", allowReboot: Bool = false, echo: Bool = false) throws {
         counterPort = try Self.freePort()
         updatePort = try Self.freePort()
+        rollbackPort = try Self.freePort()
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator, image: image)
         configuration.commandLine = ("service=counter " + commandLine).trimmingCharacters(in: .whitespaces)
+        configuration.allowReboot = allowReboot
         configuration.network = UserNetwork(forwards: [.init(.tcp, hostPort: counterPort, guestPort: 8),
-                                                       .init(.tcp, hostPort: updatePort, guestPort: 666)])
+                                                       .init(.tcp, hostPort: updatePort, guestPort: 666),
+                                                       .init(.tcp, hostPort: rollbackPort, guestPort: 667)])
         instance = try QEMU.start(configuration, echo: echo)
         guard instance.waitForOutput("update: listening on TCP port 666", timeout: 60) else {
             let run = instance.stop()
@@ -46,6 +51,11 @@ public final class CounterGuest {
     /// Pushes `image` to the update listener.
     public func push(_ image: [UInt8]) throws -> Push.Answer {
         try Push.send(image, host: "127.0.0.1", port: updatePort)
+    }
+
+    /// Registers `image` as the known-good image for rollbacks.
+    public func registerRollback(_ image: [UInt8]) throws -> Push.Answer {
+        try Push.send(image, host: "127.0.0.1", port: rollbackPort)
     }
 
     /// Polls the status until the kernel reports `boots` boots (the updated kernel serves),

@@ -30,14 +30,22 @@ public enum LiveUpdate {
     }
 
     /// Validates the area, lets `restore` read it, and zeroes the stored bytes once `restore`
-    /// returns normally (so the state is never applied twice).
+    /// returns normally (so the state is never applied twice). With `keeping`, the area stays
+    /// valid until `discard`: a kernel on trial keeps it for a rollback.
     public static func resume(
-        at area: UnsafeMutableRawPointer, limit: Int,
+        at area: UnsafeMutableRawPointer, limit: Int, keeping: Bool = false,
         _ restore: (inout Restore) throws(StorageError) -> Void
     ) throws(StorageError) {
         let info = try validate(at: UnsafeRawPointer(area), limit: limit)
         var reader = try Restore(area: UnsafeRawPointer(area), storedSize: info.storedSize)
         try restore(&reader)
+        if !keeping { area.initializeMemory(as: UInt8.self, repeating: 0, count: info.storedSize) }
+    }
+
+    /// Zeroes a stored area that `resume(keeping: true)` left valid; does nothing to an area
+    /// that does not validate.
+    public static func discard(at area: UnsafeMutableRawPointer, limit: Int) {
+        guard let info = try? validate(at: UnsafeRawPointer(area), limit: limit) else { return }
         area.initializeMemory(as: UInt8.self, repeating: 0, count: info.storedSize)
     }
 

@@ -17,6 +17,7 @@ enum CounterService {
         let network = NetworkService.open("counter", quietly: SoftResetBoot.happened)
         let updates = openPorts(network.stack)
         UpdateDowntime.serviceResumed()
+        Trial.confirm()
         state.recordBoot(version: ImageVersion.label, downtime: UpdateDowntime.last?.total)
         if SoftResetBoot.happened {
             BootTimeline.print()
@@ -34,12 +35,14 @@ enum CounterService {
         network.serve { updates.startPendingUpdate() }
     }
 
-    /// The counter's port and the update listener, whose save handler writes our state.
+    /// The counter's port, the update listener, whose save handler writes our state, and the
+    /// port that registers the known-good image for rollbacks.
     private static func openPorts(_ stack: NetworkStack) -> UpdateListener {
         do throws(NetError) {
             let listener = try stack.tcp.listen(port: port, backlog: 16)
             listener.onAccept = { connection in CounterSession.start(connection) }
-            return try UpdateListener(stack: stack) { (storage: inout Storage) throws(StorageError) in
+            _ = try UpdateListener(stack: stack, role: .rollbackImage) { _ throws(StorageError) in }
+            return try UpdateListener(stack: stack, role: .update) { (storage: inout Storage) throws(StorageError) in
                 try state.save(into: &storage, uptimeNow: Clock.now())
             }
         } catch {
@@ -60,16 +63,21 @@ enum CounterService {
             + "updates=\(state.record.updates) history=\(history) \(downtime)\n"
     }
 
-    /// State from before a soft reset, if the storage area holds ours; whether it did.
+    /// State from before a soft reset, if the storage area holds ours; whether it did. On
+    /// trial the area stays valid until the update is confirmed, and an update whose state
+    /// cannot be resumed fails its trial (a rollback starts fresh instead).
     private static func restore() -> Bool {
         guard SoftResetBoot.happened else { return false }
         do throws(StorageError) {
-            try LiveUpdate.resume(at: StorageArea.pointer, limit: StorageArea.size) { (restore: inout Restore) throws(StorageError) in
+            try LiveUpdate.resume(at: StorageArea.pointer, limit: StorageArea.size, keeping: Trial.isPending) {
+                (restore: inout Restore) throws(StorageError) in
+                FaultInjection.duringResume()
                 try state.restore(from: &restore)
             }
             UpdateDowntime.stateRestored()
             return true
         } catch {
+            if Trial.purpose == .update { Trial.failed("the service could not resume its state") }
             state = CounterState()
             return false
         }

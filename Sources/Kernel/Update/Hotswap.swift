@@ -14,6 +14,7 @@ enum Hotswap {
         case stateNotSaved(StorageError)
         case blockNotWritten(SoftResetError)
         case stubTooLarge
+        case tooLargeForRollbackSlot(Int)
     }
 
     /// Stops the service (interrupts off: the downtime begins), saves its state with `save`
@@ -24,6 +25,9 @@ enum Hotswap {
                        alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }) throws(Failure) -> Never {
         Arch.disableInterrupts()
         var block = currentBlock(updateStart: updateStart)
+        block.purpose = .update
+        block.attempt = 1
+        block.confirmWithin = Trial.confirmWithin
         block.stopCounter = Arch.counter()
         do throws(StorageError) {
             try LiveUpdate.store(at: StorageArea.pointer, limit: StorageArea.size, heap: StorageArea.heapRange, save)
@@ -34,11 +38,13 @@ enum Hotswap {
 
     /// The soft-reset block describing this kernel's memory, calibration and storage area.
     static func currentBlock(updateStart: UInt64) -> SoftResetBlock {
-        SoftResetBlock(
+        var block = SoftResetBlock(
             memoryStart: UInt64(Kernel.boot.usableStart), memoryEnd: UInt64(Kernel.boot.usableEnd),
             counterHz: Kernel.calibration.counterHz, timerHz: Kernel.calibration.timerHz,
             storageAddress: UInt64(StorageArea.start), storageSize: UInt64(StorageArea.size),
             updateStartCounter: updateStart, updateCounterHz: Clock.counterHz)
+        RollbackSlot.describe(in: &block)
+        return block
     }
 
     /// Hands over to `image` with `block`. Never returns unless the image or the hand-over is
@@ -69,7 +75,7 @@ enum Hotswap {
     }
 
     /// What `validate` protects, in the order it passes the ranges.
-    static let protectedRangeNames = ["the hotswap window", "the storage area", "the received image"]
+    static let protectedRangeNames = ["the hotswap window", "the storage area", "the rollback slot", "the received image"]
 
     /// Checks `image`, where it lies now, as a kernel for this architecture that the stub can
     /// load without overwriting the window, the storage area or the image itself.
@@ -78,7 +84,8 @@ enum Hotswap {
         let storage = PhysicalRange(start: UInt64(StorageArea.start), count: UInt64(StorageArea.size))!
         let constraints = ImageMemoryConstraints(
             ram: PhysicalRange(start: HotswapWindow.imageFloor, end: UInt64(Kernel.boot.usableEnd)),
-            forbidden: [HotswapWindow.range, storage, PhysicalRange(start: imageStart, count: UInt64(image.count))!])
+            forbidden: [HotswapWindow.range, storage, RollbackSlot.range,
+                        PhysicalRange(start: imageStart, count: UInt64(image.count))!])
         do throws(ELFError) {
             return try KernelImage(validating: image, architecture: .current, constraints: constraints)
         } catch { throw .invalidImage(error) }

@@ -36,6 +36,7 @@ extension Hotswap.Failure {
         case .stateNotSaved(let error): "saving the state failed: \(error.reason)"
         case .blockNotWritten: "the soft-reset block could not be written"
         case .stubTooLarge: "the hotswap stub does not fit its window"
+        case .tooLargeForRollbackSlot(let capacity): "larger than the rollback slot (\(capacity) bytes, liu.rollback=)"
         }
     }
 }

@@ -50,6 +50,7 @@ enum SelfUpdateTest {
             case .stateNotSaved: SelfTest.fail("saving state failed")
             case .blockNotWritten: SelfTest.fail("the soft-reset block could not be written")
             case .stubTooLarge: SelfTest.fail("the hotswap stub does not fit its window")
+            case .tooLargeForRollbackSlot: SelfTest.fail("the image does not fit the rollback slot")
             }
         }
     }

@@ -9,22 +9,33 @@ import Net
 /// that fails (the state does not fit, say) the connection gets `abandoned: <reason>` and the
 /// service goes on.
 final class UpdateListener {
+    /// What a received image is for: the next kernel, or the known-good image kept for a
+    /// rollback (`liu.rollback-port=`, default 667), registered at once and answered `accepted`.
+    enum Role {
+        case update, rollbackImage
+    }
+
     static let defaultPort: UInt16 = 666
+    static let defaultRollbackPort: UInt16 = 667
     static let maximumImageSize = 8 * 1024 * 1024
     /// How long the acceptance line may wait for its acknowledgement before the swap.
     static let answerWait: UInt64 = 500_000_000
 
     private let save: Hotswap.SaveHandler
+    private let role: Role
     private var upload: ImageUpload?
     private var accepted: (upload: ImageUpload, updateStart: UInt64, acceptedAt: UInt64)?
 
     /// Listens on the configured port; `save` writes the service's state at update time.
-    init(stack: NetworkStack, save: @escaping Hotswap.SaveHandler) throws(NetError) {
+    init(stack: NetworkStack, role: Role, save: @escaping Hotswap.SaveHandler) throws(NetError) {
         self.save = save
-        let port = BootArguments.integer(for: "liu.update-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultPort
+        self.role = role
+        let port = role == .update
+            ? BootArguments.integer(for: "liu.update-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultPort
+            : BootArguments.integer(for: "liu.rollback-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultRollbackPort
         let listener = try stack.tcp.listen(port: port, backlog: 4)
         listener.onAccept = { connection in self.begin(connection) }
-        Console.write("update: listening on TCP port ")
+        Console.write(role == .update ? "update: listening on TCP port " : "rollback: known-good image on TCP port ")
         Console.writeDecimal(UInt64(port))
         Console.newline()
     }
@@ -59,17 +70,26 @@ final class UpdateListener {
             refuse(current, "no room for \(length) bytes in the heap")
         case .complete(let image):
             do throws(Hotswap.Failure) {
-                _ = try Hotswap.validate(UnsafeRawBufferPointer(image))
+                if role == .update {
+                    _ = try Hotswap.validate(UnsafeRawBufferPointer(image))
+                } else {
+                    try RollbackSlot.register(UnsafeRawBufferPointer(image))
+                }
             } catch {
                 refuse(current, error.reason)
                 return
             }
             _ = current.connection.write(Array("accepted \(image.count)\n".utf8))
             upload = nil
-            accepted = (current, Arch.counter(), Clock.now())
-            Console.write("update: accepted an image of ")
+            Console.write(role == .update ? "update: accepted an image of " : "rollback: registered a known-good image of ")
             Console.writeDecimal(UInt64(image.count))
             Console.write(" bytes\n")
+            if role == .update {
+                accepted = (current, Arch.counter(), Clock.now())
+            } else {
+                current.connection.close()
+                current.release()
+            }
         }
     }
 

@@ -17,8 +17,8 @@ public struct SoftResetBlock: Equatable, Sendable {
         static let storageAddress = 48, storageSize = 56, rollbackAddress = 64, rollbackSize = 72
         static let updateStartCounter = 80, updateCounterHz = 88
         static let stopCounter = 96, savedCounter = 104, handoverCounter = 112
-        static let confirmWithin = 120, purpose = 128, attempt = 132
-        /// 136..<256 reserved, zero.
+        static let confirmWithin = 120, purpose = 128, attempt = 132, rollbackCapacity = 136
+        /// 144..<256 reserved, zero.
         static let commandLine = 256
     }
 
@@ -30,9 +30,11 @@ public struct SoftResetBlock: Equatable, Sendable {
     public var timerHz: UInt64
     public var storageAddress: UInt64
     public var storageSize: UInt64
-    /// The previous image kept for a rollback; zero when there is none.
+    /// The slot that keeps the known-good image for a rollback (`rollbackCapacity` bytes at
+    /// `rollbackAddress`) and the length of the image in it (zero: none).
     public var rollbackAddress: UInt64 = 0
     public var rollbackSize: UInt64 = 0
+    public var rollbackCapacity: UInt64 = 0
     /// The counter when the update started, and the frequency to read it with.
     public var updateStartCounter: UInt64
     public var updateCounterHz: UInt64
@@ -74,7 +76,7 @@ public struct SoftResetBlock: Equatable, Sendable {
          (Layout.rollbackAddress, rollbackAddress), (Layout.rollbackSize, rollbackSize),
          (Layout.updateStartCounter, updateStartCounter), (Layout.updateCounterHz, updateCounterHz),
          (Layout.stopCounter, stopCounter), (Layout.savedCounter, savedCounter), (Layout.handoverCounter, handoverCounter),
-         (Layout.confirmWithin, confirmWithin),
+         (Layout.confirmWithin, confirmWithin), (Layout.rollbackCapacity, rollbackCapacity),
          (Layout.purpose, UInt64(purpose.rawValue) | UInt64(attempt) << 32)]
     }
 
@@ -121,8 +123,9 @@ public struct SoftResetBlock: Equatable, Sendable {
         savedCounter = block.loadLE(at: Layout.savedCounter, as: UInt64.self)
         handoverCounter = block.loadLE(at: Layout.handoverCounter, as: UInt64.self)
         confirmWithin = block.loadLE(at: Layout.confirmWithin, as: UInt64.self)
+        rollbackCapacity = block.loadLE(at: Layout.rollbackCapacity, as: UInt64.self)
         attempt = block.loadLE(at: Layout.attempt, as: UInt32.self)
-        guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0,
+        guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0, rollbackSize <= rollbackCapacity,
               let purpose = Purpose(rawValue: block.loadLE(at: Layout.purpose, as: UInt32.self))
         else { throw .implausibleValues }
         self.purpose = purpose

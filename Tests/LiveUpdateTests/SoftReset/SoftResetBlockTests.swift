@@ -39,6 +39,7 @@ struct SoftResetBlockTests {
         var block = Self.sample
         block.rollbackAddress = 0x2000_0000
         block.rollbackSize = 0x1_0000
+        block.rollbackCapacity = 0x10_0000
         block.stopCounter = 0x1234_5678_9B00
         block.savedCounter = 0x1234_5678_9C00
         block.handoverCounter = 0x1234_5678_9D00
@@ -133,6 +134,10 @@ struct SoftResetBlockTests {
         var noCounter = Self.sample
         noCounter.counterHz = 0
         #expect(try Buffer(noCounter).refusal() == .implausibleValues)
+        var oversizedRollback = Self.sample
+        oversizedRollback.rollbackSize = 2
+        oversizedRollback.rollbackCapacity = 1
+        #expect(try Buffer(oversizedRollback).refusal() == .implausibleValues)
     }
 
     @Test("an oversized command-line length with a valid checksum is refused")

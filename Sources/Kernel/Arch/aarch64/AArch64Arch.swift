@@ -56,8 +56,8 @@ enum Arch {
     }
 
     static func timerInterrupt() {
-        Clock.ticks &+= 1
         setVirtualTimer(ticksFromNow: ticksPerTimerInterrupt)
+        Clock.tick()
     }
 
     static func enableInterrupts() { interruptsEnable() }

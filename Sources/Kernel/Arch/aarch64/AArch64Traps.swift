@@ -14,9 +14,10 @@ func aarch64Trap(_ kind: UInt64, _ frameAddress: UnsafeMutableRawPointer) {
 private func handleInterrupt() {
     let id = GICv2.acknowledge()
     guard id != GICv2.spurious else { return }
-    if id == Arch.virtualTimerInterrupt { Arch.timerInterrupt() }
     if id == NetworkInterrupt.id { NetworkInterrupt.handle() }
     GICv2.endOfInterrupt(id)
+    // After the end of interrupt: the tick may hand over to another kernel (a rollback).
+    if id == Arch.virtualTimerInterrupt { Arch.timerInterrupt() }
 }
 
 struct TrapFrame {

@@ -9,8 +9,8 @@ func x86Trap(_ frameAddress: UnsafeMutableRawPointer) {
     }
     switch UInt8(truncatingIfNeeded: vector) {
     case LocalAPIC.timerVector:
-        Clock.ticks &+= 1
         LocalAPIC.endOfInterrupt()
+        Clock.tick()
     case NetworkInterrupt.vector:
         NetworkInterrupt.handle()
         LocalAPIC.endOfInterrupt()

@@ -1,0 +1,71 @@
+import Foundation
+import Liu
+import Testing
+
+/// Issue 7's failure scenarios: a known-good image is registered on port 667, then an image
+/// that fails on purpose (`FaultInjection`, selected by its label) is pushed as an update. The
+/// service must come back on the known-good image with its state, or, when the rollback fails
+/// too, the machine must hard-reset into a fresh boot of the original image.
+@Suite("Rollback under TCG", .serialized)
+struct RollbackTests {
+    /// One machine per target keeps the suite short; every target is covered.
+    static let cases = BootCase.tcg.filter { $0.machine != .pc || $0.target == .i686 }.filter { $0.machine != .microvm || $0.target == .x86_64 }
+
+    static let recoverable: [(label: String, failure: String)] = [
+        ("fail-exception", "trial failed: panic"),
+        ("fail-resume", "PANIC: the resume handler failed"),
+        ("fail-hang", "trial failed: no confirmation before the deadline"),
+        ("fail-heap", "PANIC: the heap grew into the storage area"),
+    ]
+
+    @Test("a failing update rolls back to the known-good image with the state", arguments: cases)
+    func rollBack(_ boot: BootCase) throws {
+        let good = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target)))
+        for scenario in Self.recoverable {
+            let bad = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, label: scenario.label)))
+            try boot.withCounter(commandLine: "liu.confirm-ms=2000") { (guest: CounterGuest) throws in
+                #expect(try guest.registerRollback(good) == .accepted(bytes: good.count))
+                for expected in 1...3 { #expect(try guest.request() == "count=\(expected) boots=1 version=1") }
+                let pushed = Date()
+                #expect(try guest.push(bad) == .accepted(bytes: bad.count), "\(scenario.label)")
+                let status = try guest.awaitBoot(2, timeout: 60)
+                let recovery = Date().timeIntervalSince(pushed)
+                #expect(status.version == "1" && status.count == 3, "\(scenario.label): \(status)")
+                let log = guest.instance.serialOutput
+                #expect(log.contains(scenario.failure), "\(scenario.label)\n\(log)")
+                #expect(log.contains("rolling back to the known-good image with the saved state"), "\(log)")
+                #expect(log.contains("rollback: confirmed"), "\(log)")
+                #expect(try guest.request() == "count=4 boots=2 version=1")
+                print("rollback \(boot.testDescription) \(scenario.label): service back after "
+                    + String(format: "%.0f ms", recovery * 1000) + " (push to answer, host clock), count kept")
+            }
+        }
+    }
+
+    @Test("an update without a known-good image that fails hard-resets into the original image", arguments: cases)
+    func noKnownGoodImage(_ boot: BootCase) throws {
+        try expectHardReset(boot, knownGood: nil, expected: "no known-good image: hard reset")
+    }
+
+    @Test("a rollback that fails too hard-resets into the original image", arguments: cases)
+    func failedRollback(_ boot: BootCase) throws {
+        let bad = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, label: "fail-exception")))
+        try expectHardReset(boot, knownGood: bad, expected: "the rollback failed: hard reset")
+    }
+
+    /// Pushes the exception image; the machine must reset and boot the original image afresh.
+    private func expectHardReset(_ boot: BootCase, knownGood: [UInt8]?, expected: String) throws {
+        let bad = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, label: "fail-exception")))
+        let guest = try CounterGuest(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
+                                     image: try KernelImages.image(boot.target), allowReboot: true)
+        defer { _ = guest.stop() }
+        if let knownGood { #expect(try guest.registerRollback(knownGood) == .accepted(bytes: knownGood.count)) }
+        #expect(try guest.request() == "count=1 boots=1 version=1")
+        #expect(try guest.push(bad) == .accepted(bytes: bad.count))
+        #expect(guest.instance.waitForOutput(expected, timeout: 60), "\(guest.instance.serialOutput)")
+        let status = try guest.awaitBoot(1, timeout: 60)
+        #expect(status.count == 0 && status.boots == 1 && status.version == "1", "\(status)")
+        let log = guest.instance.serialOutput
+        #expect(log.components(separatedBy: "update: listening on TCP port 666").count == 3, "a fresh boot follows\n\(log)")
+    }
+}
