@@ -39,4 +39,12 @@ struct KVMBootTests {
         try BootChecks.faultIsReported(boot, "fault-invalid-instruction", mentions: "invalid opcode")
         try BootChecks.panicInPanicResets(boot)
     }
+
+    @Test("live updates back and forth and rollbacks under hardware KVM",
+          .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? "network services " + pvmOnly : noKVM)),
+          arguments: BootCase.kvm(.x86_64) + BootCase.kvm(.i686))
+    func liveUpdates(_ boot: BootCase) throws {
+        try UpdateChannelTests().backAndForth(boot)
+        try RollbackTests().rollBack(boot)
+    }
 }

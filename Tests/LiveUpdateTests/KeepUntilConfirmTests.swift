@@ -17,7 +17,7 @@ struct KeepUntilConfirmTests {
         #expect(LiveUpdate.isResumable(at: area.pointer, limit: area.size))
         LiveUpdate.discard(at: area.pointer, limit: area.size)
         #expect(!LiveUpdate.isResumable(at: area.pointer, limit: area.size))
-        #expect(area.bytes.prefix(64).allSatisfy { $0 == 0 })
+        #expect(area.bytes.prefix(TestArea.firstEntryOffset).allSatisfy { $0 == 0 }, "the header is zeroed")
     }
 
     @Test("discard leaves an area that does not validate untouched")

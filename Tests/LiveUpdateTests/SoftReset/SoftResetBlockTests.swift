@@ -103,8 +103,8 @@ struct SoftResetBlockTests {
     @Test("unknown version")
     func badVersion() throws {
         let buffer = try Buffer()
-        buffer.patch(2, at: 4, count: 2)
-        #expect(buffer.refusal() == .unsupportedVersion(2))
+        buffer.patch(3, at: 4, count: 2)
+        #expect(buffer.refusal() == .unsupportedVersion(3))
     }
 
     @Test("wrong size")
