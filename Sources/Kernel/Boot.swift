@@ -17,7 +17,8 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
 
     let storageStart = softReset.map(SoftResetBoot.adoptStorageArea)
         ?? StorageArea.reserve(usableStart: boot.usableStart, usableEnd: boot.usableEnd)
-    let heapEnd = softReset.map(RollbackSlot.adopt) ?? RollbackSlot.reserve(below: storageStart, usableStart: boot.usableStart)
+    let slotStart = softReset.map(RollbackSlot.adopt) ?? RollbackSlot.reserve(below: storageStart, usableStart: boot.usableStart)
+    let heapEnd = softReset.map(DeviceMemory.adopt) ?? DeviceMemory.reserve(below: slotStart, usableStart: boot.usableStart)
     Memory.setUp(usableStart: boot.usableStart, usableEnd: heapEnd)
     BootTimeline.record("heap")
 

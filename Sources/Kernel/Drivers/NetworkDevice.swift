@@ -1,3 +1,4 @@
+import LiveUpdate
 import Net
 
 /// A network device as the rest of the kernel sees it, whatever its driver and transport.
@@ -12,8 +13,11 @@ struct NetworkDevice {
     let hasReceived: () -> Bool
     /// Whether the device interrupts on arrival; without, the service relies on the timer tick.
     let interrupts: Bool
-    /// Resets the device: it stops using its queues, whose memory the next image reuses.
-    let stop: () -> Void
+    /// The queues came running from the previous kernel (no reset, no frame lost).
+    let adopted: Bool
+    /// At a hotswap: describes the running device in the block for the next kernel, or, with
+    /// `liu.nic-handover=0`, resets it so that the next kernel starts it afresh.
+    let handOver: (inout SoftResetBlock) -> Void
 
     init<Transport>(name: StaticString, _ driver: VirtioNet<Transport>, interrupts: Bool) {
         self.name = name
@@ -22,16 +26,23 @@ struct NetworkDevice {
         transmit = { frame in driver.transmit(frame) }
         receive = { body in driver.receive(body) }
         hasReceived = { driver.hasReceived }
-        stop = { driver.transport.setStatus(0) }
+        adopted = driver.adopted
+        handOver = { block in
+            if BootArguments.integer(for: "liu.nic-handover") == 0 {
+                driver.transport.setStatus(0)
+            } else {
+                block.nic = driver.handover
+            }
+        }
     }
 
     /// Opens the first virtio network device of this machine (PCI, MMIO from the device tree or
     /// from `virtio_mmio.device=` on the command line).
-    /// The device is reset before a hotswap.
+    /// After an update, the device the previous kernel handed over is adopted if possible.
     static func open() -> NetworkDevice? {
         do throws(VirtioError) {
-            let device = try Arch.openNetworkDevice()
-            if let device { Hotswap.beforeHandover.append(device.stop) }
+            let device = try Arch.openNetworkDevice(handover: SoftResetBoot.block?.nic)
+            if let device { Hotswap.handOver.append(device.handOver) }
             return device
         } catch {
             Console.write("virtio-net: ")

@@ -42,6 +42,7 @@ struct VirtioMMIO: VirtioTransport {
     }
 
     var isModern: Bool { version == 2 }
+    var locator: UInt64 { UInt64(registers.base) }
     var name: StaticString { isModern ? "virtio-net-mmio (modern)" : "virtio-net-mmio (legacy)" }
     var status: UInt8 { UInt8(truncatingIfNeeded: registers.read32(Register.status)) }
     func setStatus(_ status: UInt8) { registers.write32(Register.status, UInt32(status)) }

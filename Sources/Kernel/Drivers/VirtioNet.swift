@@ -1,3 +1,4 @@
+import LiveUpdate
 import Net
 
 /// A virtio network device (virtio 1.x section 5.1) with one receive and one transmit queue,
@@ -9,6 +10,8 @@ final class VirtioNet<Transport: VirtioTransport> {
     let mac: MACAddress
     /// `struct virtio_net_hdr`: 10 bytes for legacy devices, 12 with VIRTIO_F_VERSION_1.
     let headerSize: Int
+    /// The queues came running from the previous kernel instead of a device reset.
+    let adopted: Bool
 
     static var receiveQueueIndex: UInt16 { 0 }
     static var transmitQueueIndex: UInt16 { 1 }
@@ -16,10 +19,24 @@ final class VirtioNet<Transport: VirtioTransport> {
     static var bufferSize: UInt32 { 2048 }
     static var preferredQueueSize: UInt16 { 256 }
 
-    /// Runs the initialisation sequence of virtio 1.x section 3.1.1 up to DRIVER_OK and posts
-    /// every receive buffer.
-    init(transport: Transport) throws(VirtioError) {
+    /// Takes the device over as the previous kernel left it when `handover` describes it (the
+    /// same device, still DRIVER_OK, queues in device memory): frames that arrived during the
+    /// swap wait in the receive queue. Otherwise runs the initialisation sequence of virtio
+    /// 1.x section 3.1.1 up to DRIVER_OK and posts every receive buffer.
+    init(transport: Transport, handover: NICHandover? = nil) throws(VirtioError) {
         self.transport = transport
+        if let handover, handover.locator == transport.locator, transport.status & VirtioStatus.driverOK != 0,
+           handover.headerSize == 10 || handover.headerSize == 12,
+           let receive = Virtqueue(index: Self.receiveQueueIndex, adopting: handover.receive),
+           let transmit = Virtqueue(index: Self.transmitQueueIndex, adopting: handover.transmit) {
+            receiveQueue = receive
+            transmitQueue = transmit
+            mac = MACAddress(raw: handover.mac)
+            headerSize = Int(handover.headerSize)
+            adopted = true
+            return
+        }
+        adopted = false
         transport.setStatus(0)
         transport.setStatus(VirtioStatus.acknowledge)
         transport.setStatus(VirtioStatus.acknowledge | VirtioStatus.driver)
@@ -63,6 +80,12 @@ final class VirtioNet<Transport: VirtioTransport> {
         let size = transport.queueSizeIsFixed ? maximum : min(maximum, preferredQueueSize)
         guard let queue = Virtqueue(index: index, size: size, bufferSize: bufferSize) else { throw .outOfMemory }
         return queue
+    }
+
+    /// The device and its queues for the next kernel.
+    var handover: NICHandover {
+        NICHandover(locator: transport.locator, mac: mac.raw, headerSize: UInt8(headerSize),
+                    receive: receiveQueue.handover, transmit: transmitQueue.handover)
     }
 
     /// Sends one frame (without FCS); returns false when it is too large or the queue is full.

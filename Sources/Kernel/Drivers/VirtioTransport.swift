@@ -17,6 +17,8 @@ protocol VirtioTransport {
     func configByte(_ offset: UInt) -> UInt8
     /// Reads and clears the interrupt status, which lowers the device's interrupt line.
     func acknowledgeInterrupt()
+    /// Where the device is (MMIO base or I/O port): how a next kernel recognises it.
+    var locator: UInt64 { get }
 }
 
 enum VirtioStatus {

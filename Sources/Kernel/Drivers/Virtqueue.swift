@@ -1,4 +1,5 @@
 import _Volatile
+import LiveUpdate
 
 /// One split virtqueue (virtio 1.x section 2.7) in the legacy contiguous layout, which every
 /// transport accepts: the descriptor table, then the available ring, then (at the next 4 KiB
@@ -46,17 +47,12 @@ struct Virtqueue {
     var availableRingAddress: UInt { ringAddress + availableOffset }
     var usedRingAddress: UInt { ringAddress + usedOffset }
 
-    /// Allocates and zeroes the rings and the buffer pool; every descriptor points at its buffer.
+    /// Allocates and zeroes the rings and the buffer pool in device memory (which a live
+    /// update keeps); every descriptor points at its buffer.
     init?(index: UInt16, size: UInt16, bufferSize: UInt32) {
-        let ringBytes = Self.ringBytes(size: size)
-        let poolBytes = UInt(size) * UInt(bufferSize)
         guard size > 0, size & (size &- 1) == 0,
-              let rings = Memory.allocate(byteCount: Int(ringBytes), alignment: Int(Self.pageSize)) else { return nil }
-        guard let pool = Memory.allocate(byteCount: Int(poolBytes), alignment: Int(Self.pageSize)) else {
-            Memory.deallocate(rings)
-            return nil
-        }
-        rings.initializeMemory(as: UInt8.self, repeating: 0, count: Int(ringBytes))
+              let rings = DeviceMemory.allocate(Self.ringBytes(size: size)),
+              let pool = DeviceMemory.allocate(UInt(size) * UInt(bufferSize)) else { return nil }
         self.index = index
         self.size = size
         self.ringAddress = UInt(bitPattern: rings)
@@ -65,6 +61,30 @@ struct Virtqueue {
         for descriptor in 0..<size {
             setDescriptor(descriptor, length: bufferSize, flags: 0, next: descriptor &+ 1)
         }
+    }
+
+    /// Takes over a queue another kernel left running; nil unless its memory lies in device
+    /// memory and its numbers are consistent.
+    init?(index: UInt16, adopting queue: NICHandover.Queue) {
+        guard queue.size > 0, queue.size & (queue.size &- 1) == 0, queue.freeCount <= queue.size,
+              queue.bufferSize >= 1536, UInt16(truncatingIfNeeded: queue.availableIndex &- queue.usedIndex) <= queue.size,
+              DeviceMemory.claim(queue.ringAddress, count: UInt64(Self.ringBytes(size: queue.size))),
+              DeviceMemory.claim(queue.bufferAddress, count: UInt64(queue.size) * UInt64(queue.bufferSize)) else { return nil }
+        self.index = index
+        size = queue.size
+        ringAddress = UInt(queue.ringAddress)
+        bufferAddress = UInt(queue.bufferAddress)
+        bufferSize = queue.bufferSize
+        availableIndex = queue.availableIndex
+        usedIndex = queue.usedIndex
+        freeHead = queue.freeHead
+        freeCount = queue.freeCount
+    }
+
+    /// The queue in virtio terms, for the next kernel.
+    var handover: NICHandover.Queue {
+        NICHandover.Queue(ringAddress: UInt64(ringAddress), bufferAddress: UInt64(bufferAddress), bufferSize: bufferSize,
+                          size: size, availableIndex: availableIndex, usedIndex: usedIndex, freeHead: freeHead, freeCount: freeCount)
     }
 
     func buffer(_ descriptor: UInt16) -> UnsafeMutableRawPointer {

@@ -70,6 +70,7 @@ struct NetworkService {
         Console.write(", address ")
         Console.write(stack.config.isConfigured ? stack.config.ip.description : "from DHCP")
         Console.write(device.interrupts ? ", interrupts" : ", polled on the timer tick")
+        if device.adopted { Console.write(", queues adopted from the previous kernel") }
         Console.newline()
     }
 }

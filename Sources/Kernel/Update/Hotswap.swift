@@ -5,9 +5,9 @@ import LiveUpdate
 enum Hotswap {
     typealias SaveHandler = (inout Storage) throws(StorageError) -> Void
 
-    /// Run just before the stub takes over, once nothing can fail any more: drivers stop
-    /// their devices' DMA into memory the new image will reuse.
-    nonisolated(unsafe) static var beforeHandover: [() -> Void] = []
+    /// Run just before the block is written, once nothing else can fail: drivers describe
+    /// their running devices for the next kernel (or stop them).
+    nonisolated(unsafe) static var handOver: [(inout SoftResetBlock) -> Void] = []
 
     enum Failure: Error {
         case invalidImage(ELFError)
@@ -44,6 +44,7 @@ enum Hotswap {
             storageAddress: UInt64(StorageArea.start), storageSize: UInt64(StorageArea.size),
             updateStartCounter: updateStart, updateCounterHz: Clock.counterHz)
         RollbackSlot.describe(in: &block)
+        DeviceMemory.describe(in: &block)
         return block
     }
 
@@ -55,6 +56,7 @@ enum Hotswap {
         let kernelImage = try validate(image)
         guard Int(hotswapStubSize()) <= HotswapWindow.stubCapacity else { throw .stubTooLarge }
         var block = block
+        for contribute in handOver { contribute(&block) }
         block.handoverCounter = Arch.counter()
         let refusal = BootArguments.withBytes { commandLine -> SoftResetError? in
             do throws(SoftResetError) {
@@ -64,7 +66,6 @@ enum Hotswap {
         }
         if let refusal { throw .blockNotWritten(refusal) }
         alterBlock(HotswapWindow.pointer(HotswapWindow.blockAddress))
-        for stop in beforeHandover { stop() }
         HotswapDescriptors.write(kernelImage, imageAddress: UInt64(UInt(bitPattern: image.baseAddress)),
                                  block: UInt64(HotswapWindow.blockAddress), to: HotswapWindow.pointer(HotswapWindow.listAddress))
         let stub = HotswapWindow.pointer(HotswapWindow.stubAddress)
@@ -75,7 +76,8 @@ enum Hotswap {
     }
 
     /// What `validate` protects, in the order it passes the ranges.
-    static let protectedRangeNames = ["the hotswap window", "the storage area", "the rollback slot", "the received image"]
+    static let protectedRangeNames = ["the hotswap window", "the storage area", "the rollback slot", "device memory",
+                                      "the received image"]
 
     /// Checks `image`, where it lies now, as a kernel for this architecture that the stub can
     /// load without overwriting the window, the storage area or the image itself.
@@ -84,7 +86,7 @@ enum Hotswap {
         let storage = PhysicalRange(start: UInt64(StorageArea.start), count: UInt64(StorageArea.size))!
         let constraints = ImageMemoryConstraints(
             ram: PhysicalRange(start: HotswapWindow.imageFloor, end: UInt64(Kernel.boot.usableEnd)),
-            forbidden: [HotswapWindow.range, storage, RollbackSlot.range,
+            forbidden: [HotswapWindow.range, storage, RollbackSlot.range, DeviceMemory.range,
                         PhysicalRange(start: imageStart, count: UInt64(image.count))!])
         do throws(ELFError) {
             return try KernelImage(validating: image, architecture: .current, constraints: constraints)

@@ -18,7 +18,8 @@ public struct SoftResetBlock: Equatable, Sendable {
         static let updateStartCounter = 80, updateCounterHz = 88
         static let stopCounter = 96, savedCounter = 104, handoverCounter = 112
         static let confirmWithin = 120, purpose = 128, attempt = 132, rollbackCapacity = 136
-        /// 144..<256 reserved, zero.
+        static let deviceMemoryAddress = 144, deviceMemorySize = 152
+        /// 160..<256: `NICHandover`, zero when there is none.
         static let commandLine = 256
     }
 
@@ -47,6 +48,11 @@ public struct SoftResetBlock: Equatable, Sendable {
     /// rolled back; zero: no watchdog.
     public var confirmWithin: UInt64 = 0
     public var purpose: Purpose = .update
+    /// The region that holds device queues and buffers across the swap.
+    public var deviceMemoryAddress: UInt64 = 0
+    public var deviceMemorySize: UInt64 = 0
+    /// A network device passed on with its queues, not reset.
+    public var nic: NICHandover?
     /// How many times this trial has been started (a rollback carries the failed trial's count).
     public var attempt: UInt32 = 0
 
@@ -77,6 +83,7 @@ public struct SoftResetBlock: Equatable, Sendable {
          (Layout.updateStartCounter, updateStartCounter), (Layout.updateCounterHz, updateCounterHz),
          (Layout.stopCounter, stopCounter), (Layout.savedCounter, savedCounter), (Layout.handoverCounter, handoverCounter),
          (Layout.confirmWithin, confirmWithin), (Layout.rollbackCapacity, rollbackCapacity),
+         (Layout.deviceMemoryAddress, deviceMemoryAddress), (Layout.deviceMemorySize, deviceMemorySize),
          (Layout.purpose, UInt64(purpose.rawValue) | UInt64(attempt) << 32)]
     }
 
@@ -89,6 +96,7 @@ public struct SoftResetBlock: Equatable, Sendable {
         block.storeLE(UInt16(Self.size), at: Layout.size)
         block.storeLE(UInt32(commandLine.count), at: Layout.commandLineLength)
         for field in fields { block.storeLE(field.value, at: field.offset) }
+        nic?.write(to: block)
         if let source = commandLine.baseAddress {
             (block + Layout.commandLine).copyMemory(from: source, byteCount: commandLine.count)
         }
@@ -124,6 +132,9 @@ public struct SoftResetBlock: Equatable, Sendable {
         handoverCounter = block.loadLE(at: Layout.handoverCounter, as: UInt64.self)
         confirmWithin = block.loadLE(at: Layout.confirmWithin, as: UInt64.self)
         rollbackCapacity = block.loadLE(at: Layout.rollbackCapacity, as: UInt64.self)
+        deviceMemoryAddress = block.loadLE(at: Layout.deviceMemoryAddress, as: UInt64.self)
+        deviceMemorySize = block.loadLE(at: Layout.deviceMemorySize, as: UInt64.self)
+        nic = NICHandover.read(from: block)
         attempt = block.loadLE(at: Layout.attempt, as: UInt32.self)
         guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0, rollbackSize <= rollbackCapacity,
               let purpose = Purpose(rawValue: block.loadLE(at: Layout.purpose, as: UInt32.self))

@@ -189,3 +189,32 @@ struct SoftResetChecksumTests {
         }
     }
 }
+
+@Suite("NIC handover in the soft-reset block")
+struct NICHandoverTests {
+    @Test("a handed-over device and the device memory region round-trip at their offsets")
+    func roundTrip() throws {
+        var block = SoftResetBlockTests.sample
+        block.deviceMemoryAddress = 0x0E00_0000
+        block.deviceMemorySize = 0x20_0000
+        let receive = NICHandover.Queue(ringAddress: 0x0E00_0000, bufferAddress: 0x0E00_4000, bufferSize: 2048, size: 256,
+                                        availableIndex: 0x1234, usedIndex: 0x1134, freeHead: 0, freeCount: 0)
+        let transmit = NICHandover.Queue(ringAddress: 0x0E08_4000, bufferAddress: 0x0E08_8000, bufferSize: 2048, size: 256,
+                                         availableIndex: 7, usedIndex: 5, freeHead: 9, freeCount: 254)
+        block.nic = NICHandover(locator: 0xC000, mac: 0x5254_0012_3456, headerSize: 10, receive: receive, transmit: transmit)
+        let buffer = try SoftResetBlockTests.Buffer(block)
+        #expect(try buffer.read() == block)
+        let word = { (offset: Int) in UInt64(littleEndian: buffer.pointer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        #expect(word(144) == 0x0E00_0000 && word(152) == 0x20_0000)
+        #expect(word(160) == 0xC000)
+        #expect(word(168) == 0x0A00_5254_0012_3456)
+        #expect(word(176) == 0x0E00_0000 && word(208) == 0x0E08_4000)
+        // Buffer size, queue size and avail.idx of the receive queue share the word at 192.
+        #expect(word(192) == 0x1234_0100_0000_0800)
+    }
+
+    @Test("without a device the record is absent")
+    func absent() throws {
+        #expect(try SoftResetBlockTests.Buffer().read().nic == nil)
+    }
+}

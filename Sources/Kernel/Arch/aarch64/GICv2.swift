@@ -4,7 +4,14 @@ enum GICv2 {
     nonisolated(unsafe) static var cpuInterface = MMIORegion(base: 0x0801_0000)
     static let spurious: UInt32 = 1023
 
+    /// Every shared interrupt starts disabled and not pending: after a hotswap the previous
+    /// kernel's settings remain, and a handed-over device may hold its line asserted before
+    /// its driver is back.
     static func initialize() {
+        for register in 1..<UInt(32) {
+            distributor.write32(0x180 + register * 4, 0xFFFF_FFFF)   // GICD_ICENABLERn
+            distributor.write32(0x280 + register * 4, 0xFFFF_FFFF)   // GICD_ICPENDRn
+        }
         distributor.write32(0x000, 1)               // GICD_CTLR: forward group 0
         cpuInterface.write32(0x004, 0xF0)           // GICC_PMR: let every priority through
         cpuInterface.write32(0x000, 1)              // GICC_CTLR: signal interrupts

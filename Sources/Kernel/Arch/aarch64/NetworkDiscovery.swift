@@ -1,8 +1,10 @@
+import LiveUpdate
+
 extension Arch {
     /// QEMU virt: virtio-mmio slots from the device tree (recorded at boot), with their SPI.
-    static func openNetworkDevice() throws(VirtioError) -> NetworkDevice? {
+    static func openNetworkDevice(handover: NICHandover?) throws(VirtioError) -> NetworkDevice? {
         guard let mmio = VirtioMMIOSlots.findNetwork() else { return nil }
-        let driver = try VirtioNet(transport: mmio.transport)
+        let driver = try VirtioNet(transport: mmio.transport, handover: handover)
         return NetworkDevice(name: mmio.transport.name, driver,
                              interrupts: NetworkInterrupt.route(mmio.transport, interrupt: mmio.interrupt))
     }

@@ -1,3 +1,5 @@
+import LiveUpdate
+
 extension Arch {
     /// QEMU microvm's virtio-mmio transports: 512 bytes apart from 0xFEB00000. With ACPI on (its
     /// default) microvm describes them only in the DSDT, not on the command line.
@@ -6,9 +8,9 @@ extension Arch {
 
     /// QEMU pc: virtio-net-pci on bus 0; microvm: virtio-mmio slots named on the command line,
     /// else its fixed transport window. Both interrupt through the I/O APIC.
-    static func openNetworkDevice() throws(VirtioError) -> NetworkDevice? {
+    static func openNetworkDevice(handover: NICHandover?) throws(VirtioError) -> NetworkDevice? {
         if let pci = VirtioLegacyPCI.findNetwork() {
-            let driver = try VirtioNet(transport: pci)
+            let driver = try VirtioNet(transport: pci, handover: handover)
             return NetworkDevice(name: "virtio-net-pci (legacy)", driver, interrupts: NetworkInterrupt.route(pci))
         }
         VirtioMMIOSlots.addFromCommandLine()
@@ -18,7 +20,7 @@ extension Arch {
             }
         }
         guard let mmio = VirtioMMIOSlots.findNetwork() else { return nil }
-        let driver = try VirtioNet(transport: mmio.transport)
+        let driver = try VirtioNet(transport: mmio.transport, handover: handover)
         return NetworkDevice(name: mmio.transport.name, driver,
                              interrupts: NetworkInterrupt.route(mmio.transport, gsi: mmio.interrupt))
     }

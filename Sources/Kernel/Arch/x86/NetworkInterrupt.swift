@@ -48,6 +48,14 @@ enum IOAPIC {
 
     static var secondaryIsPresent: Bool { pinCount(secondary) > 0 }
 
+    /// Masks every pin: after a hotswap the previous kernel's routes are still set, and a
+    /// handed-over device may hold its line asserted before its driver is back.
+    static func maskAll() {
+        for registers in [primary, secondary] {
+            for pin in 0..<pinCount(registers) { write(registers, 0x10 + 2 * pin, 1 << 16) }
+        }
+    }
+
     /// Level-triggered, active high (QEMU's PCI links and virtio-mmio lines), fixed delivery to
     /// the boot CPU (local APIC ID 0). False when no I/O APIC has that GSI.
     static func route(gsi: UInt32, vector: UInt8) -> Bool {

@@ -63,6 +63,7 @@ struct VirtioLegacyPCI: VirtioTransport {
     }
 
     var isModern: Bool { false }
+    var locator: UInt64 { UInt64(port) }
     var status: UInt8 { inb(port + Register.status) }
     func setStatus(_ status: UInt8) { outb(port + Register.status, status) }
     func deviceFeatures() -> UInt64 { UInt64(inl(port + Register.deviceFeatures)) }

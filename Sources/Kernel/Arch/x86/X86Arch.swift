@@ -25,6 +25,7 @@ enum Arch {
 
     static func installTraps() {
         LegacyPIC.remapAndMask()
+        IOAPIC.maskAll()
         TargetArch.installTraps()
     }
 
