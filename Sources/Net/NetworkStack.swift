@@ -10,7 +10,7 @@ public final class NetworkStack {
 
     let transmitFrame: (UnsafeRawBufferPointer) -> Void
     let random: () -> UInt64
-    let isnSecret: (UInt64, UInt64)
+    var isnSecret: (UInt64, UInt64)
     let txBuffer: UnsafeMutableRawBufferPointer
 
     var arp = ARPTable()
@@ -64,7 +64,7 @@ public final class NetworkStack {
         earliest(earliest(serviceTimers.earliest, tcpTables.timers.earliest), arp.nextRetry)
     }
 
-    private func advanceClock(to time: UInt64) {
+    func advanceClock(to time: UInt64) {
         if time > now { now = time }
     }
 
