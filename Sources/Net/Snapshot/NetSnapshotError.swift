@@ -2,7 +2,7 @@ import LiveUpdate
 
 /// Why a saved network stack could not be restored. Offsets are byte offsets inside the record
 /// (the stack record or one connection's TCP entry) where the offending field starts.
-public enum NetSnapshotError: Error, Equatable, Sendable {
+public enum NetSnapshotError: Error, Sendable {
     /// The storage cursor refused a read or move.
     case storage(StorageError)
     /// The entry under the cursor is not the stack record written by `save(into:id:now:)`.

@@ -1,51 +1,12 @@
-/// The stack-wide state in protocol terms: interface configuration, ISN secret, IP and port
-/// counters, the ARP cache (with remaining lifetimes) and the listening ports. Layout: a
-/// version-1 section with the fixed fields, then the ARP entries and the listeners.
-struct StackRecord {
-    static let version: UInt16 = 1
+/// The stack record, the BUFFER entry that opens the stack's group: a version-1 section with
+/// the interface configuration, ISN secret and IP/port counters, then the ARP cache (with the
+/// lifetimes left) and the listening ports. Reading writes straight into the stack; `restore`
+/// puts the old values back if anything fails.
+extension NetworkStack {
+    static let stackRecordVersion: UInt16 = 1
 
-    struct ARPEntry {
-        var ip = IPv4Address.any
-        var mac = MACAddress.zero
-        var expires: UInt64? = 0
-    }
-
-    struct Listener {
-        var port: UInt16 = 0
-        var backlog = 1
-    }
-
-    var config: InterfaceConfig
-    var isnSecret: (UInt64, UInt64)
-    var ipIdentification: UInt16
-    var nextEphemeralPort: UInt16
-    var arpEntries: [ARPEntry]
-    var listeners: [Listener]
-
-    init(_ stack: NetworkStack) {
-        config = stack.config
-        isnSecret = stack.isnSecret
-        ipIdentification = stack.ipIdentification
-        nextEphemeralPort = stack.nextEphemeralPort
-        arpEntries = stack.arp.entries.compactMap { ip, entry in
-            entry.expires > stack.now ? ARPEntry(ip: ip, mac: entry.mac, expires: entry.expires) : nil
-        }
-        listeners = stack.tcpTables.listeners.values.map { Listener(port: $0.port, backlog: $0.backlog) }
-    }
-
-    init(reading bytes: UnsafeRawBufferPointer, now: UInt64) throws(NetSnapshotError) {
-        config = InterfaceConfig(mac: .zero)
-        isnSecret = (0, 0)
-        ipIdentification = 0
-        nextEphemeralPort = ephemeralPortRange.lowerBound
-        arpEntries = []
-        listeners = []
-        var reader = SnapshotReader(bytes, now: now)
-        try code(&reader)
-    }
-
-    mutating func code<C: FieldCoder>(_ coder: inout C) throws(C.Failure) {
-        let section = try coder.beginSection(version: Self.version)
+    func codeStackRecord(_ coder: inout SnapshotCoder) throws(NetSnapshotError) {
+        let section = try coder.beginSection(version: Self.stackRecordVersion)
         try coder.code(&config.mac)
         try coder.code(&config.ip)
         try coder.code(&config.netmask)
@@ -56,14 +17,45 @@ struct StackRecord {
         try coder.code(&ipIdentification)
         try coder.code(&nextEphemeralPort, in: ephemeralPortRange)
         try coder.endSection(section)
-        try coder.code(&arpEntries, blank: ARPEntry()) { (coder: inout C, entry: inout ARPEntry) throws(C.Failure) in
-            try coder.code(&entry.ip)
-            try coder.code(&entry.mac)
-            try coder.code(deadline: &entry.expires)
+
+        var arpCount = arp.entries.count
+        try coder.code(&arpCount)
+        var listenerCount = tcpTables.listeners.count
+        guard coder.isReading else {
+            for (ip, entry) in arp.entries {
+                var ip = ip, entry = entry
+                try Self.code(&ip, &entry, &coder)
+            }
+            try coder.code(&listenerCount)
+            for listener in tcpTables.listeners.values {
+                var port = listener.port, backlog = listener.backlog
+                try Self.code(&port, &backlog, &coder)
+            }
+            return
         }
-        try coder.code(&listeners, blank: Listener()) { (coder: inout C, listener: inout Listener) throws(C.Failure) in
-            try coder.code(&listener.port)
-            try coder.code(&listener.backlog, in: 1 ... SnapshotLimits.maximumInt)
+        for _ in 0 ..< arpCount {
+            var ip = IPv4Address.any, entry = ARPTable.Entry(mac: .zero, expires: 0)
+            try Self.code(&ip, &entry, &coder)
+            arp.entries[ip] = entry
         }
+        try coder.code(&listenerCount)
+        for _ in 0 ..< listenerCount {
+            var port: UInt16 = 0, backlog = 1
+            try Self.code(&port, &backlog, &coder)
+            tcpTables.listeners[port] = TCPListener(port: port, backlog: backlog, stack: self)
+        }
+    }
+
+    private static func code(_ ip: inout IPv4Address, _ entry: inout ARPTable.Entry, _ coder: inout SnapshotCoder) throws(NetSnapshotError) {
+        var expires: UInt64? = entry.expires
+        try coder.code(&ip)
+        try coder.code(&entry.mac)
+        try coder.code(deadline: &expires)
+        entry.expires = expires ?? 0
+    }
+
+    private static func code(_ port: inout UInt16, _ backlog: inout Int, _ coder: inout SnapshotCoder) throws(NetSnapshotError) {
+        try coder.code(&port)
+        try coder.code(&backlog, in: 1 ... SnapshotLimits.maximumInt)
     }
 }

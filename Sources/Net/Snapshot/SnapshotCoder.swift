@@ -1,0 +1,199 @@
+/// Codes a record's fields in either direction, so that one field list serves both: writing
+/// appends each field little-endian to `bytes`, reading replaces each field with the stored
+/// value after checking it. Every field goes through `field(_:width:range:)`, which keeps the
+/// code small. Writing never throws.
+struct SnapshotCoder {
+    let isReading: Bool
+    /// The stack's clock: deadlines are stored as the time remaining after it.
+    let now: UInt64
+    private(set) var bytes: [UInt8] = []
+    private let input: UnsafeRawBufferPointer
+    private var offset = 0
+
+    static func writer(now: UInt64) -> SnapshotCoder {
+        SnapshotCoder(isReading: false, now: now, input: UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    static func reader(_ input: UnsafeRawBufferPointer, now: UInt64) -> SnapshotCoder {
+        SnapshotCoder(isReading: true, now: now, input: input)
+    }
+
+    private init(isReading: Bool, now: UInt64, input: UnsafeRawBufferPointer) {
+        self.isReading = isReading
+        self.now = now
+        self.input = input
+    }
+
+    /// Starts the next record, keeping the buffer's capacity.
+    mutating func clear() { bytes.removeAll(keepingCapacity: true) }
+
+    /// The one primitive: an unsigned field of `width` bytes that must lie in `range`. Writing
+    /// clamps into `range`, so that whatever is written reads back.
+    private mutating func field(_ value: UInt64, width: Int, range: ClosedRange<UInt64>) throws(NetSnapshotError) -> UInt64 {
+        guard isReading else {
+            let stored = min(max(value, range.lowerBound), range.upperBound).littleEndian
+            withUnsafeBytes(of: stored) { bytes.append(contentsOf: $0[..<width]) }
+            return value
+        }
+        let start = offset
+        guard input.count - start >= width else { throw .truncated(offset: start) }
+        var stored: UInt64 = 0
+        for index in (start ..< start + width).reversed() { stored = stored << 8 | UInt64(input[index]) }
+        offset += width
+        guard range.contains(stored) else { throw .invalidValue(offset: start) }
+        return stored
+    }
+
+    mutating func code<T: FixedWidthInteger & UnsignedInteger>(
+        _ value: inout T, in range: ClosedRange<T> = T.min ... T.max
+    ) throws(NetSnapshotError) {
+        let bounds = UInt64(range.lowerBound) ... UInt64(range.upperBound)
+        value = T(truncatingIfNeeded: try field(UInt64(value), width: MemoryLayout<T>.size, range: bounds))
+    }
+
+    /// An `Int` as four bytes, so that it reads back on 32-bit targets.
+    mutating func code(_ value: inout Int, in range: ClosedRange<Int> = 0 ... SnapshotLimits.maximumInt) throws(NetSnapshotError) {
+        let bounds = UInt64(range.lowerBound) ... UInt64(range.upperBound)
+        value = Int(truncatingIfNeeded: try field(UInt64(clamping: value), width: 4, range: bounds))
+    }
+
+    mutating func code(_ flag: inout Bool) throws(NetSnapshotError) {
+        flag = try field(flag ? 1 : 0, width: 1, range: 0 ... 1) == 1
+    }
+
+    /// A presence byte, then the value (0 when absent).
+    mutating func code<T: FixedWidthInteger & UnsignedInteger>(_ value: inout T?) throws(NetSnapshotError) {
+        var present = value != nil
+        var stored = value ?? 0
+        try code(&present)
+        try code(&stored)
+        value = present ? stored : nil
+    }
+
+    mutating func code(_ value: inout SeqNum) throws(NetSnapshotError) { try code(&value.raw) }
+
+    mutating func code(_ value: inout SeqNum?) throws(NetSnapshotError) {
+        var raw = value?.raw
+        try code(&raw)
+        value = raw.map(SeqNum.init)
+    }
+
+    mutating func code(_ address: inout IPv4Address?) throws(NetSnapshotError) {
+        var raw = address?.raw
+        try code(&raw)
+        address = raw.map { IPv4Address(raw: $0) }
+    }
+
+    mutating func code(_ address: inout IPv4Address) throws(NetSnapshotError) {
+        var raw = address.raw
+        try code(&raw)
+        address = IPv4Address(raw: raw)
+    }
+
+    mutating func code(_ address: inout SocketAddress) throws(NetSnapshotError) {
+        try code(&address.ip)
+        try code(&address.port)
+    }
+
+    mutating func code(_ mac: inout MACAddress) throws(NetSnapshotError) {
+        mac = MACAddress(raw: try field(mac.raw, width: 6, range: 0 ... MACAddress.broadcast.raw))
+    }
+
+    /// A deadline as the time left after `now` (0 when already due); none is `UInt64.max`.
+    mutating func code(deadline: inout UInt64?) throws(NetSnapshotError) {
+        let start = offset
+        let remaining = deadline.map { min($0 > now ? $0 - now : 0, SnapshotLimits.maximumDelay) } ?? .max
+        let stored = try field(remaining, width: 8, range: 0 ... .max)
+        guard isReading else { return }
+        if stored == .max { return deadline = nil }
+        guard stored <= SnapshotLimits.maximumDelay else { throw .invalidValue(offset: start) }
+        deadline = now &+ stored
+    }
+
+    /// A `UInt32` count, then the bytes.
+    mutating func code(_ bytes: inout [UInt8]) throws(NetSnapshotError) {
+        if isReading {
+            bytes = Array(try countedBytes())
+        } else {
+            var count = bytes.count
+            try code(&count)
+            self.bytes += bytes
+        }
+    }
+
+    /// A queue's bytes after a `UInt32` count; reading refuses more than the ring's limit.
+    mutating func code(_ ring: inout ByteRing) throws(NetSnapshotError) {
+        guard isReading else {
+            var count = ring.count
+            try code(&count)
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: count))
+            bytes.withUnsafeMutableBytes { ring.copy(offset: 0, length: count, into: $0.baseAddress! + start) }
+            return
+        }
+        let stored = try countedBytes()
+        guard stored.count <= ring.freeSpace else {
+            throw .bufferTooSmall(needed: ring.count + stored.count, configured: ring.limit)
+        }
+        ring.append(stored)
+    }
+
+    /// A `UInt32` count, then each element. Reading starts every element from `blank` and
+    /// appends one at a time, so a forged count fails on truncation before it allocates much.
+    mutating func code<E>(
+        _ list: inout [E], blank: E, _ element: (inout SnapshotCoder, inout E) throws(NetSnapshotError) -> Void
+    ) throws(NetSnapshotError) {
+        var count = list.count
+        try code(&count)
+        guard isReading else {
+            for index in list.indices { try element(&self, &list[index]) }
+            return
+        }
+        list = []
+        for _ in 0 ..< count {
+            var item = blank
+            try element(&self, &item)
+            list.append(item)
+        }
+    }
+
+    /// Starts a section: `version: UInt16`, `length: UInt32`, then the fields up to the
+    /// matching `endSection`. Readers refuse other versions and skip the fields that a later
+    /// writer appended.
+    mutating func beginSection(version: UInt16) throws(NetSnapshotError) -> Int {
+        var stored = version
+        try code(&stored)
+        guard stored == version else { throw .unsupportedVersion(stored) }
+        var length: UInt32 = 0
+        try code(&length)
+        guard isReading else { return bytes.count - 4 }
+        guard UInt64(length) <= UInt64(input.count - offset) else { throw .truncated(offset: input.count) }
+        return offset + Int(length)
+    }
+
+    /// `mark` is what `beginSection` returned: the length field (writing) or the section's end.
+    mutating func endSection(_ mark: Int) throws(NetSnapshotError) {
+        guard isReading else {
+            let length = UInt32(bytes.count - mark - 4).littleEndian
+            bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: mark, as: UInt32.self) }
+            return
+        }
+        guard offset <= mark else { throw .truncated(offset: mark) }
+        offset = mark
+    }
+
+    private mutating func countedBytes() throws(NetSnapshotError) -> UnsafeRawBufferPointer {
+        var count = 0
+        try code(&count)
+        guard count <= input.count - offset else { throw .truncated(offset: input.count) }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: input[offset ..< offset + count])
+    }
+}
+
+enum SnapshotLimits {
+    /// Longest time (about 3 days) a timer, RTO or RTT estimate may hold; keeps the stack's
+    /// arithmetic on them far from overflow.
+    static let maximumDelay: UInt64 = 1 << 48
+    static let maximumInt = Int(Int32.max)
+}
