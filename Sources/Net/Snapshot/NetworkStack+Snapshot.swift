@@ -13,11 +13,11 @@ extension NetworkStack {
         advanceClock(to: now)
         var coder = SnapshotCoder.writer(now: self.now)
         try? codeStackRecord(&coder)                                  // writing never throws
-        try storage.add(id: id, bytes: coder.bytes)
+        try coder.add(to: &storage, id: id, type: .buffer)
         for connection in tcpTables.connections.values {
             coder.clear()
             connection.encodeSnapshot(into: &coder)
-            try storage.add(id: id, type: .tcp, bytes: coder.bytes)
+            try coder.add(to: &storage, id: id, type: .tcp)
         }
         try storage.putMarker(id: id)
     }

@@ -1,13 +1,17 @@
+import LiveUpdate
+
 /// Codes a record's fields in either direction, so that one field list serves both: writing
-/// appends each field little-endian to `bytes`, reading replaces each field with the stored
-/// value after checking it. Every field goes through `field(_:width:range:)`, which keeps the
-/// code small. Writing never throws.
+/// stores each field little-endian, reading replaces each field with the stored value after
+/// checking it. Every field goes through `field(_:width:range:)`, which keeps the code small.
+/// Writing never throws.
 struct SnapshotCoder {
     let isReading: Bool
     /// The stack's clock: deadlines are stored as the time remaining after it.
     let now: UInt64
-    private(set) var bytes: [UInt8] = []
+    /// Writing: the record is `output[..<offset]`; the rest is room for the next fields.
+    private var output: [UInt8] = []
     private let input: UnsafeRawBufferPointer
+    /// The position of the next field.
     private var offset = 0
 
     static func writer(now: UInt64) -> SnapshotCoder {
@@ -24,21 +28,37 @@ struct SnapshotCoder {
         self.input = input
     }
 
-    /// Starts the next record, keeping the buffer's capacity.
-    mutating func clear() { bytes.removeAll(keepingCapacity: true) }
+    /// Starts the next record, keeping the buffer.
+    mutating func clear() { offset = 0 }
+
+    /// Appends the record written so far to `storage` as an entry.
+    func add(to storage: inout Storage, id: UInt16, type: EntryType) throws(StorageError) {
+        let result = output.withUnsafeBytes { all in
+            Result { () throws(StorageError) in try storage.add(id: id, type: type, bytes: UnsafeRawBufferPointer(rebasing: all[..<offset])) }
+        }
+        try result.get()
+    }
+
+    /// Writing: lets `fill` store the next `count` bytes in place.
+    private mutating func write(_ count: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        if output.count - offset < count { output += repeatElement(0, count: max(count, output.count, 256)) }
+        output.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[offset ..< offset + count])) }
+        offset += count
+    }
 
     /// The one primitive: an unsigned field of `width` bytes that must lie in `range`. Writing
     /// clamps into `range`, so that whatever is written reads back.
     private mutating func field(_ value: UInt64, width: Int, range: ClosedRange<UInt64>) throws(NetSnapshotError) -> UInt64 {
         guard isReading else {
             let stored = min(max(value, range.lowerBound), range.upperBound).littleEndian
-            withUnsafeBytes(of: stored) { bytes.append(contentsOf: $0[..<width]) }
+            withUnsafeBytes(of: stored) { value in write(width) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: value[..<width])) } }
             return value
         }
         let start = offset
         guard input.count - start >= width else { throw .truncated(offset: start) }
         var stored: UInt64 = 0
-        for index in (start ..< start + width).reversed() { stored = stored << 8 | UInt64(input[index]) }
+        withUnsafeMutableBytes(of: &stored) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[start ..< start + width])) }
+        stored = UInt64(littleEndian: stored)
         offset += width
         guard range.contains(stored) else { throw .invalidValue(offset: start) }
         return stored
@@ -112,30 +132,27 @@ struct SnapshotCoder {
 
     /// A `UInt32` count, then the bytes.
     mutating func code(_ bytes: inout [UInt8]) throws(NetSnapshotError) {
-        if isReading {
-            bytes = Array(try countedBytes())
-        } else {
+        guard isReading else {
             var count = bytes.count
             try code(&count)
-            self.bytes += bytes
+            bytes.withUnsafeBytes { source in write(count) { $0.copyMemory(from: source) } }
+            return
         }
+        bytes = Array(try countedBytes())
     }
 
-    /// A queue's bytes after a `UInt32` count; reading refuses more than the ring's limit.
+    /// A queue's bytes after a `UInt32` count; reading replaces the ring's contents and
+    /// refuses more than its limit.
     mutating func code(_ ring: inout ByteRing) throws(NetSnapshotError) {
         guard isReading else {
             var count = ring.count
             try code(&count)
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: count))
-            bytes.withUnsafeMutableBytes { ring.copy(offset: 0, length: count, into: $0.baseAddress! + start) }
+            write(count) { [ring] in if let base = $0.baseAddress { ring.copy(offset: 0, length: count, into: base) } }
             return
         }
         let stored = try countedBytes()
-        guard stored.count <= ring.freeSpace else {
-            throw .bufferTooSmall(needed: ring.count + stored.count, configured: ring.limit)
-        }
-        ring.append(stored)
+        guard stored.count <= ring.limit else { throw .bufferTooSmall(needed: stored.count, configured: ring.limit) }
+        ring = ByteRing(limit: ring.limit, contents: stored)
     }
 
     /// A `UInt32` count, then each element. Reading starts every element from `blank` and
@@ -166,7 +183,7 @@ struct SnapshotCoder {
         guard stored == version else { throw .unsupportedVersion(stored) }
         var length: UInt32 = 0
         try code(&length)
-        guard isReading else { return bytes.count - 4 }
+        guard isReading else { return offset - 4 }
         guard UInt64(length) <= UInt64(input.count - offset) else { throw .truncated(offset: input.count) }
         return offset + Int(length)
     }
@@ -174,8 +191,8 @@ struct SnapshotCoder {
     /// `mark` is what `beginSection` returned: the length field (writing) or the section's end.
     mutating func endSection(_ mark: Int) throws(NetSnapshotError) {
         guard isReading else {
-            let length = UInt32(bytes.count - mark - 4).littleEndian
-            bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: mark, as: UInt32.self) }
+            let length = UInt32(offset - mark - 4).littleEndian
+            output.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: mark, as: UInt32.self) }
             return
         }
         guard offset <= mark else { throw .truncated(offset: mark) }

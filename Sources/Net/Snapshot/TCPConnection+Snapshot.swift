@@ -47,7 +47,11 @@ extension TCPConnection {
 
     private func codeSnapshot(_ coder: inout SnapshotCoder, listenerPort: inout UInt16?) throws(NetSnapshotError) {
         let section = try coder.beginSection(version: Self.snapshotVersion)
-        try codeFields(&coder, listenerPort: &listenerPort)
+        try Self.codeFields(&tcb, &coder)                   // one access to `tcb` for all its fields
+        try coder.code(&isUserVisible)
+        try coder.code(&closeReported)
+        try coder.code(&writeBlocked)
+        try coder.code(&listenerPort)
         try coder.endSection(section)
         try coder.code(&tcb.sendQueue)
         try coder.code(&tcb.receiveQueue)
@@ -76,7 +80,7 @@ extension TCPConnection {
     /// The fixed fields. New fields go at the end (older readers skip them); any other change
     /// needs a new version. The RTT sample in progress is not kept: the update's pause would
     /// distort it.
-    private func codeFields(_ coder: inout SnapshotCoder, listenerPort: inout UInt16?) throws(NetSnapshotError) {
+    private static func codeFields(_ tcb: inout TCPControlBlock, _ coder: inout SnapshotCoder) throws(NetSnapshotError) {
         let maximumScale = TCPOptions.maximumWindowScale
         let maximumWindow = 65535 << Int(maximumScale)
         try coder.code(&tcb.local)
@@ -105,9 +109,6 @@ extension TCPConnection {
         try coder.code(&tcb.noDelay)
         try coder.code(&tcb.inFastRecovery)
         try coder.code(&tcb.ackNow)
-        try coder.code(&isUserVisible)
-        try coder.code(&closeReported)
-        try coder.code(&writeBlocked)
         try coder.code(&tcb.srtt, in: 0 ... SnapshotLimits.maximumDelay)
         try coder.code(&tcb.rttvar, in: 0 ... SnapshotLimits.maximumDelay)
         try coder.code(&tcb.rto, in: 1 ... SnapshotLimits.maximumDelay)
@@ -122,6 +123,5 @@ extension TCPConnection {
         try coder.code(deadline: &tcb.persistDeadline)
         try coder.code(deadline: &tcb.delayedACKDeadline)
         try coder.code(deadline: &tcb.timeWaitDeadline)
-        try coder.code(&listenerPort)
     }
 }
