@@ -12,12 +12,13 @@ extension NetworkStack {
     public func save(into storage: inout Storage, id: UInt16 = snapshotEntryID, now: UInt64) throws(StorageError) {
         advanceClock(to: now)
         var coder = SnapshotCoder.writer(now: self.now)
+        defer { coder.deallocate() }
         try? codeStackRecord(&coder)                                  // writing never throws
-        try coder.add(to: &storage, id: id, type: .buffer)
+        try storage.add(id: id, type: .buffer, bytes: coder.record)
         for connection in tcpTables.connections.values {
             coder.clear()
             connection.encodeSnapshot(into: &coder)
-            try coder.add(to: &storage, id: id, type: .tcp)
+            try storage.add(id: id, type: .tcp, bytes: coder.record)
         }
         try storage.putMarker(id: id)
     }

@@ -1,5 +1,3 @@
-import LiveUpdate
-
 /// Codes a record's fields in either direction, so that one field list serves both: writing
 /// stores each field little-endian, reading replaces each field with the stored value after
 /// checking it. Every field goes through `field(_:width:range:)`, which keeps the code small.
@@ -8,41 +6,48 @@ struct SnapshotCoder {
     let isReading: Bool
     /// The stack's clock: deadlines are stored as the time remaining after it.
     let now: UInt64
-    /// Writing: the record is `output[..<offset]`; the rest is room for the next fields.
-    private var output: [UInt8] = []
+    /// Writing: the record is `output[..<offset]`; the rest is room for the next fields. Owned
+    /// by the writer until `deallocate()`.
+    private var output: UnsafeMutableRawBufferPointer
     private let input: UnsafeRawBufferPointer
     /// The position of the next field.
     private var offset = 0
 
+    /// A writer with its own buffer; call `deallocate()` when done.
     static func writer(now: UInt64) -> SnapshotCoder {
-        SnapshotCoder(isReading: false, now: now, input: UnsafeRawBufferPointer(start: nil, count: 0))
+        SnapshotCoder(isReading: false, now: now, input: UnsafeRawBufferPointer(start: nil, count: 0),
+                      output: .allocate(byteCount: 1024, alignment: 8))
     }
 
     static func reader(_ input: UnsafeRawBufferPointer, now: UInt64) -> SnapshotCoder {
-        SnapshotCoder(isReading: true, now: now, input: input)
+        SnapshotCoder(isReading: true, now: now, input: input, output: UnsafeMutableRawBufferPointer(start: nil, count: 0))
     }
 
-    private init(isReading: Bool, now: UInt64, input: UnsafeRawBufferPointer) {
+    private init(isReading: Bool, now: UInt64, input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) {
         self.isReading = isReading
         self.now = now
         self.input = input
+        self.output = output
     }
+
+    func deallocate() { output.deallocate() }
 
     /// Starts the next record, keeping the buffer.
     mutating func clear() { offset = 0 }
 
-    /// Appends the record written so far to `storage` as an entry.
-    func add(to storage: inout Storage, id: UInt16, type: EntryType) throws(StorageError) {
-        let result = output.withUnsafeBytes { all in
-            Result { () throws(StorageError) in try storage.add(id: id, type: type, bytes: UnsafeRawBufferPointer(rebasing: all[..<offset])) }
-        }
-        try result.get()
-    }
+    /// The record written so far.
+    var record: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: output[..<offset]) }
 
-    /// Writing: lets `fill` store the next `count` bytes in place.
-    private mutating func write(_ count: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
-        if output.count - offset < count { output += repeatElement(0, count: max(count, output.count, 256)) }
-        output.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[offset ..< offset + count])) }
+    /// Writing: lets `fill` store the next `count` bytes in place (and up to 8 bytes beyond,
+    /// which the next field overwrites).
+    private mutating func write(_ count: Int, _ fill: (UnsafeMutableRawPointer) -> Void) {
+        if output.count - offset < count + 8 {
+            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * (output.count + count), alignment: 8)
+            grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: output[..<offset]))
+            output.deallocate()
+            output = grown
+        }
+        fill(output.baseAddress! + offset)
         offset += count
     }
 
@@ -51,7 +56,7 @@ struct SnapshotCoder {
     private mutating func field(_ value: UInt64, width: Int, range: ClosedRange<UInt64>) throws(NetSnapshotError) -> UInt64 {
         guard isReading else {
             let stored = min(max(value, range.lowerBound), range.upperBound).littleEndian
-            withUnsafeBytes(of: stored) { value in write(width) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: value[..<width])) } }
+            write(width) { $0.storeBytes(of: stored, as: UInt64.self) }
             return value
         }
         let start = offset
@@ -135,7 +140,7 @@ struct SnapshotCoder {
         guard isReading else {
             var count = bytes.count
             try code(&count)
-            bytes.withUnsafeBytes { source in write(count) { $0.copyMemory(from: source) } }
+            bytes.withUnsafeBytes { source in write(count) { UnsafeMutableRawBufferPointer(start: $0, count: count).copyMemory(from: source) } }
             return
         }
         bytes = Array(try countedBytes())
@@ -147,7 +152,7 @@ struct SnapshotCoder {
         guard isReading else {
             var count = ring.count
             try code(&count)
-            write(count) { [ring] in if let base = $0.baseAddress { ring.copy(offset: 0, length: count, into: base) } }
+            write(count) { [ring] in ring.copy(offset: 0, length: count, into: $0) }
             return
         }
         let stored = try countedBytes()
@@ -192,7 +197,7 @@ struct SnapshotCoder {
     mutating func endSection(_ mark: Int) throws(NetSnapshotError) {
         guard isReading else {
             let length = UInt32(offset - mark - 4).littleEndian
-            output.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: mark, as: UInt32.self) }
+            output.storeBytes(of: length, toByteOffset: mark, as: UInt32.self)
             return
         }
         guard offset <= mark else { throw .truncated(offset: mark) }
