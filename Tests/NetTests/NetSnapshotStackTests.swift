@@ -65,6 +65,9 @@ import Net
         let entries = try SnapshotFixtures.savedEntries()
         let (stackRecord, connection) = (entries[0], entries[1])
         #expect(try restoreError(entries) == nil)
+        // Section lengths as documented in docs/net.md: 44 bytes of stack fields, 164 per connection.
+        #expect(stackRecord.bytes[0 ..< 6] == [1, 0, 44, 0, 0, 0] && connection.bytes[0 ..< 6] == [1, 0, 164, 0, 0, 0])
+        #expect(connection.bytes.count == 170 + 4 + 3000 + 4 + 2000 + 4)
 
         #expect(try restoreError([(stackRecord.type, Array(stackRecord.bytes.prefix(10)))]) == "truncated(offset: 10)")
         #expect(try restoreError([connection]) == "missingStackRecord")
