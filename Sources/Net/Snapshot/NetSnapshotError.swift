@@ -17,6 +17,8 @@ public enum NetSnapshotError: Error, Sendable {
     case bufferTooSmall(needed: Int, configured: Int)
     /// A connection whose fields contradict each other, or that appears twice.
     case inconsistentConnection(TCPConnectionID)
+    /// A port listed twice among the listeners.
+    case duplicateListener(UInt16)
     /// `restore` needs a stack without listeners or connections.
     case stackNotEmpty
 }

@@ -32,43 +32,31 @@ extension NetworkStack {
         advanceClock(to: now)
         guard restore.type == .buffer, restore.id == id else { throw .missingStackRecord }
         let previous = (config, isnSecret, ipIdentification, nextEphemeralPort, arp)
-        do {
-            try Self.decode(restore) { bytes throws(NetSnapshotError) in
-                var coder = SnapshotCoder.reader(bytes, now: self.now)
-                try codeStackRecord(&coder)
+        do throws(NetSnapshotError) {
+            var coder = SnapshotCoder.reader(try Self.payload(restore), now: self.now)
+            try codeStackRecord(&coder)
+            try Self.storage { () throws(StorageError) in try restore.next() }
+            while restore.type == .tcp && restore.id == id {
+                let connection = try TCPConnection.restored(from: try Self.payload(restore), into: self,
+                                                            listeners: tcpTables.listeners)
+                guard tcpTables.connections.updateValue(connection, forKey: connection.id) == nil else {
+                    throw .inconsistentConnection(connection.id)
+                }
+                connection.scheduleTimers()                   // the heap goes too if a later entry fails
+                try Self.storage { () throws(StorageError) in try restore.next() }
             }
-            try restoreConnections(from: &restore, id: id)
+            try Self.storage { () throws(StorageError) in try restore.popMarker(id: id) }
         } catch {
             (config, isnSecret, ipIdentification, nextEphemeralPort, arp) = previous
             tcpTables = TCPTables()
             throw error
         }
-        for connection in tcpTables.connections.values { connection.scheduleTimers() }
     }
 
-    /// Adds the connections of the TCP entries up to the marker to the table.
-    private func restoreConnections(from restore: inout Restore, id: UInt16) throws(NetSnapshotError) {
-        try Self.storage { () throws(StorageError) in try restore.next() }
-        while restore.type == .tcp && restore.id == id {
-            let connection = try Self.decode(restore) { bytes throws(NetSnapshotError) in
-                try TCPConnection.restored(from: bytes, into: self, listeners: tcpTables.listeners)
-            }
-            guard tcpTables.connections.updateValue(connection, forKey: connection.id) == nil else {
-                throw .inconsistentConnection(connection.id)
-            }
-            try Self.storage { () throws(StorageError) in try restore.next() }
-        }
-        try Self.storage { () throws(StorageError) in try restore.popMarker(id: id) }
-    }
-
-    /// Runs `body` on the payload of the entry under the cursor.
-    private static func decode<R>(
-        _ restore: borrowing Restore, _ body: (UnsafeRawBufferPointer) throws(NetSnapshotError) -> R
-    ) throws(NetSnapshotError) -> R {
-        let result = try storage { () throws(StorageError) in
-            try restore.withBytes { bytes in Result { () throws(NetSnapshotError) in try body(bytes) } }
-        }
-        return try result.get()
+    /// The payload of the entry under the cursor. It lies in the storage area, which stays in
+    /// place while the area is being resumed, so the view outlives `withBytes`.
+    private static func payload(_ restore: borrowing Restore) throws(NetSnapshotError) -> UnsafeRawBufferPointer {
+        try storage { () throws(StorageError) in try restore.withBytes { $0 } }
     }
 
     private static func storage<R>(_ body: () throws(StorageError) -> R) throws(NetSnapshotError) -> R {

@@ -160,25 +160,6 @@ struct SnapshotCoder {
         ring = ByteRing(limit: ring.limit, contents: stored)
     }
 
-    /// A `UInt32` count, then each element. Reading starts every element from `blank` and
-    /// appends one at a time, so a forged count fails on truncation before it allocates much.
-    mutating func code<E>(
-        _ list: inout [E], blank: E, _ element: (inout SnapshotCoder, inout E) throws(NetSnapshotError) -> Void
-    ) throws(NetSnapshotError) {
-        var count = list.count
-        try code(&count)
-        guard isReading else {
-            for index in list.indices { try element(&self, &list[index]) }
-            return
-        }
-        list = []
-        for _ in 0 ..< count {
-            var item = blank
-            try element(&self, &item)
-            list.append(item)
-        }
-    }
-
     /// Starts a section: `version: UInt16`, `length: UInt32`, then the fields up to the
     /// matching `endSection`. Readers refuse other versions and skip the fields that a later
     /// writer appended.

@@ -42,7 +42,7 @@ extension NetworkStack {
         for _ in 0 ..< listenerCount {
             var port: UInt16 = 0, backlog = 1
             try Self.code(&port, &backlog, &coder)
-            tcpTables.listeners[port] = TCPListener(port: port, backlog: backlog, stack: self)
+            guard (try? tcp.listen(port: port, backlog: backlog)) != nil else { throw .duplicateListener(port) }
         }
     }
 

@@ -55,26 +55,26 @@ extension TCPConnection {
         try coder.endSection(section)
         try coder.code(&tcb.sendQueue)
         try coder.code(&tcb.receiveQueue)
-        var blocks = tcb.outOfOrder.blocks
-        try coder.code(&blocks, blank: OutOfOrderQueue.Block(seq: SeqNum(0), bytes: [])) {
-            (coder: inout SnapshotCoder, block: inout OutOfOrderQueue.Block) throws(NetSnapshotError) in
+        let blocks = tcb.outOfOrder.blocks
+        var count = blocks.count
+        try coder.code(&count)
+        for index in 0 ..< count {
+            var block = coder.isReading ? OutOfOrderQueue.Block(seq: SeqNum(0), bytes: []) : blocks[index]
             try coder.code(&block.seq)
             try coder.code(&block.bytes)
+            if coder.isReading { try hold(block) }
         }
-        if coder.isReading { try holdOutOfOrder(blocks) }
     }
 
     /// Held data must lie beyond RCV.NXT and inside the receive window.
-    private func holdOutOfOrder(_ blocks: [OutOfOrderQueue.Block]) throws(NetSnapshotError) {
-        for block in blocks {
-            guard tcb.rcvNxt < block.seq else { throw .inconsistentConnection(id) }
-            guard block.end - tcb.rcvNxt <= tcb.rcvWnd else {
-                throw .bufferTooSmall(needed: tcb.receiveQueue.count + (block.end - tcb.rcvNxt),
-                                      configured: tcb.receiveQueue.limit)
-            }
-            let held = block.bytes.withUnsafeBytes { tcb.outOfOrder.insert(seq: block.seq, bytes: $0) }
-            guard held else { throw .inconsistentConnection(id) }
+    private func hold(_ block: OutOfOrderQueue.Block) throws(NetSnapshotError) {
+        guard tcb.rcvNxt < block.seq else { throw .inconsistentConnection(id) }
+        guard block.end - tcb.rcvNxt <= tcb.rcvWnd else {
+            throw .bufferTooSmall(needed: tcb.receiveQueue.count + (block.end - tcb.rcvNxt),
+                                  configured: tcb.receiveQueue.limit)
         }
+        let held = block.bytes.withUnsafeBytes { tcb.outOfOrder.insert(seq: block.seq, bytes: $0) }
+        guard held else { throw .inconsistentConnection(id) }
     }
 
     /// The fixed fields. New fields go at the end (older readers skip them); any other change
