@@ -39,9 +39,8 @@ extension NetworkStack {
             while restore.type == .tcp && restore.id == id {
                 let connection = try TCPConnection.restored(from: try Self.payload(restore), into: self,
                                                             listeners: tcpTables.listeners)
-                guard tcpTables.connections.updateValue(connection, forKey: connection.id) == nil else {
-                    throw .inconsistentConnection(connection.id)
-                }
+                guard tcpTables.connections[connection.id] == nil else { throw .inconsistentConnection(connection.id) }
+                tcpTables.connections[connection.id] = connection
                 connection.scheduleTimers()                   // the heap goes too if a later entry fails
                 try Self.storage { () throws(StorageError) in try restore.next() }
             }
