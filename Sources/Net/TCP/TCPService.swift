@@ -46,6 +46,7 @@ public final class TCPListener {
 public struct TCPService {
     let stack: NetworkStack
 
+    @inline(never)
     public func listen(port: UInt16, backlog: Int = 128) throws(NetError) -> TCPListener {
         guard stack.tcpTables.listeners[port] == nil else { throw .portInUse }
         let listener = TCPListener(port: port, backlog: max(1, backlog), stack: stack)
