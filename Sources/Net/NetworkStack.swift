@@ -11,6 +11,9 @@ public final class NetworkStack {
     let transmitFrame: (UnsafeRawBufferPointer) -> Void
     let random: () -> UInt64
     var isnSecret: (UInt64, UInt64)
+    /// Added to `now` for the ISN clock, so that it keeps counting from where the previous
+    /// image's stopped (RFC 6528 needs it monotonic for a 4-tuple's successive connections).
+    var isnClockOffset: UInt64 = 0
     let txBuffer: UnsafeMutableRawBufferPointer
 
     var arp = ARPTable()

@@ -28,6 +28,23 @@ import Net
         #expect(replies[2][0].seq != replies[0][0].seq)
     }
 
+    @Test func isnClockContinuesAcrossAClockRestart() throws {
+        let original = try SnapshotFixtures.peerWithData()
+        original.host.advance(by: 9 * second)                         // the old image ran 10 s
+        let area = SnapshotArea(size: 1 << 16)
+        try area.save(original.host.stack, now: original.host.now)
+        let restored = CapturedStack(configured: false, seed: 2)      // the new image's clock reads 1 s
+        #expect(try area.restore(into: restored.stack, now: restored.now) == nil)
+        // 40 ms later on both clocks, both stacks pick the same ISN: the ISN clock (4 µs ticks)
+        // went on from where the old image left it.
+        original.host.now += 40 * ms
+        restored.now += 40 * ms
+        let replies = [original.host, restored].map {
+            $0.deliverTCP(port: 80, peerPort: 40002, seq: 9000, flags: .syn, options: SnapshotFixtures.synOptions)
+        }
+        #expect(replies.allSatisfy { $0.count == 1 } && replies[0][0].seq == replies[1][0].seq)
+    }
+
     @Test func laterFieldsAndEntriesAreSkipped() throws {
         var entries = try SnapshotFixtures.savedEntries()
         // A later writer appended 4 bytes to each record's fixed section and an entry of its own.
@@ -65,8 +82,8 @@ import Net
         let entries = try SnapshotFixtures.savedEntries()
         let (stackRecord, connection) = (entries[0], entries[1])
         #expect(try restoreError(entries) == nil)
-        // Section lengths as documented in docs/net.md: 44 bytes of stack fields, 164 per connection.
-        #expect(stackRecord.bytes[0 ..< 6] == [1, 0, 44, 0, 0, 0] && connection.bytes[0 ..< 6] == [1, 0, 164, 0, 0, 0])
+        // Section lengths as documented in docs/net.md: 52 bytes of stack fields, 164 per connection.
+        #expect(stackRecord.bytes[0 ..< 6] == [1, 0, 52, 0, 0, 0] && connection.bytes[0 ..< 6] == [1, 0, 164, 0, 0, 0])
         #expect(connection.bytes.count == 170 + 4 + 3000 + 4 + 2000 + 4)
 
         #expect(try restoreError([(stackRecord.type, Array(stackRecord.bytes.prefix(10)))]) == "truncated(offset: 10)")

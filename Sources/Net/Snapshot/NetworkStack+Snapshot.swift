@@ -31,7 +31,7 @@ extension NetworkStack {
         guard tcpTables.connections.isEmpty, tcpTables.listeners.isEmpty else { throw .stackNotEmpty }
         advanceClock(to: now)
         guard restore.type == .buffer, restore.id == id else { throw .missingStackRecord }
-        let previous = (config, isnSecret, ipIdentification, nextEphemeralPort, arp)
+        let previous = (config, isnSecret, isnClockOffset, ipIdentification, nextEphemeralPort, arp)
         do throws(NetSnapshotError) {
             var coder = SnapshotCoder.reader(try Self.payload(restore), now: self.now)
             try codeStackRecord(&coder)
@@ -46,7 +46,7 @@ extension NetworkStack {
             }
             try Self.storage { () throws(StorageError) in try restore.popMarker(id: id) }
         } catch {
-            (config, isnSecret, ipIdentification, nextEphemeralPort, arp) = previous
+            (config, isnSecret, isnClockOffset, ipIdentification, nextEphemeralPort, arp) = previous
             tcpTables = TCPTables()
             throw error
         }

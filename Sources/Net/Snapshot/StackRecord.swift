@@ -1,5 +1,5 @@
 /// The stack record, the BUFFER entry that opens the stack's group: a version-1 section with
-/// the interface configuration, ISN secret and IP/port counters, then the ARP cache (with the
+/// the interface configuration, ISN secret and clock, and IP/port counters, then the ARP cache (with the
 /// lifetimes left) and the listening ports. Reading writes straight into the stack; `restore`
 /// puts the old values back if anything fails.
 extension NetworkStack {
@@ -14,6 +14,9 @@ extension NetworkStack {
         try coder.code(&config.dns)
         try coder.code(&isnSecret.0)
         try coder.code(&isnSecret.1)
+        var isnClock = now &+ isnClockOffset
+        try coder.code(&isnClock)
+        isnClockOffset = isnClock &- now
         try coder.code(&ipIdentification)
         try coder.code(&nextEphemeralPort, in: ephemeralPortRange)
         try coder.endSection(section)

@@ -92,7 +92,7 @@ extension NetworkStack {
         while parameters.tcpReceiveBufferSize >> Int(scale) > 65535 && scale < TCPOptions.maximumWindowScale { scale += 1 }
         let tcb = TCPControlBlock(
             state: state, local: local, remote: remote,
-            iss: InitialSequenceNumber.make(local: local, remote: remote, secret: isnSecret, now: now),
+            iss: InitialSequenceNumber.make(local: local, remote: remote, secret: isnSecret, now: now &+ isnClockOffset),
             mss: ourMSS, rcvScale: scale, sendBufferSize: parameters.tcpSendBufferSize,
             receiveBufferSize: parameters.tcpReceiveBufferSize, initialRTO: parameters.tcpInitialRTO)
         let connection = TCPConnection(tcb: tcb, stack: self)
