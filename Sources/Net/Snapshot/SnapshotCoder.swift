@@ -62,8 +62,12 @@ struct SnapshotCoder {
         let start = offset
         guard input.count - start >= width else { throw .truncated(offset: start) }
         var stored: UInt64 = 0
-        withUnsafeMutableBytes(of: &stored) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[start ..< start + width])) }
-        stored = UInt64(littleEndian: stored)
+        if input.count - start >= 8 {
+            stored = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            if width < 8 { stored &= (1 << (8 * UInt64(width))) - 1 }
+        } else {
+            for index in (start ..< start + width).reversed() { stored = stored << 8 | UInt64(input[index]) }
+        }
         offset += width
         guard range.contains(stored) else { throw .invalidValue(offset: start) }
         return stored
