@@ -46,7 +46,7 @@ public final class TCPListener {
 public struct TCPService {
     let stack: NetworkStack
 
-    @inline(never)
+    @inline(never)      // also called when listeners are restored; one copy saves kernel space
     public func listen(port: UInt16, backlog: Int = 128) throws(NetError) -> TCPListener {
         guard stack.tcpTables.listeners[port] == nil else { throw .portInUse }
         let listener = TCPListener(port: port, backlog: max(1, backlog), stack: stack)
