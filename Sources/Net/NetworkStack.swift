@@ -10,7 +10,10 @@ public final class NetworkStack {
 
     let transmitFrame: (UnsafeRawBufferPointer) -> Void
     let random: () -> UInt64
-    let isnSecret: (UInt64, UInt64)
+    var isnSecret: (UInt64, UInt64)
+    /// Added to `now` for the ISN clock, so that it keeps counting from where the previous
+    /// image's stopped (RFC 6528 needs it monotonic for a 4-tuple's successive connections).
+    var isnClockOffset: UInt64 = 0
     let txBuffer: UnsafeMutableRawBufferPointer
 
     var arp = ARPTable()
@@ -64,7 +67,7 @@ public final class NetworkStack {
         earliest(earliest(serviceTimers.earliest, tcpTables.timers.earliest), arp.nextRetry)
     }
 
-    private func advanceClock(to time: UInt64) {
+    func advanceClock(to time: UInt64) {
         if time > now { now = time }
     }
 

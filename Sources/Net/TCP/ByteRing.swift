@@ -8,6 +8,13 @@ struct ByteRing {
 
     init(limit: Int) { self.limit = limit }
 
+    /// A ring holding exactly `contents` (at most `limit` bytes), e.g. a restored queue.
+    init(limit: Int, contents: UnsafeRawBufferPointer) {
+        self.limit = limit
+        storage = Array(contents)
+        count = contents.count
+    }
+
     var freeSpace: Int { limit - count }
     var isEmpty: Bool { count == 0 }
 

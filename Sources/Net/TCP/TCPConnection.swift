@@ -29,6 +29,7 @@ public final class TCPConnection {
     public var state: TCPState { tcb.state }
     public var localAddress: SocketAddress { tcb.local }
     public var remoteAddress: SocketAddress { tcb.remote }
+    public var id: TCPConnectionID { TCPConnectionID(local: tcb.local, remote: tcb.remote) }
 
     /// Bytes ready to read.
     public var availableBytes: Int { tcb.receiveQueue.count }
@@ -130,8 +131,7 @@ public final class TCPConnection {
         stopTimers()
         tcb.timeWaitDeadline = nil
         releaseBacklogSlot()
-        let key = ConnectionKey(local: tcb.local, remote: tcb.remote)
-        if stack.tcpTables.connections[key] === self { stack.tcpTables.connections[key] = nil }
+        if stack.tcpTables.connections[id] === self { stack.tcpTables.connections[id] = nil }
         reportClosed(reason)
     }
 

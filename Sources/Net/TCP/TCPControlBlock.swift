@@ -1,6 +1,6 @@
-/// RFC 9293 connection states.
-public enum TCPState: Sendable, Equatable {
-    case synSent, synReceived, established, finWait1, finWait2, closeWait, closing, lastAck, timeWait, closed
+/// RFC 9293 connection states. The raw values are stored in snapshots: never renumber them.
+public enum TCPState: UInt8, Sendable, Equatable {
+    case synSent = 1, synReceived, established, finWait1, finWait2, closeWait, closing, lastAck, timeWait, closed
 
     /// States after the three-way handshake (RFC 9293 "synchronized").
     var isSynchronized: Bool {
@@ -18,8 +18,8 @@ public enum TCPState: Sendable, Equatable {
 /// that a connection can later be serialized and restored in another kernel image.
 struct TCPControlBlock {
     var state: TCPState
-    let local: SocketAddress
-    let remote: SocketAddress
+    var local: SocketAddress
+    var remote: SocketAddress
 
     // Send sequence space (RFC 9293 section 3.3.1).
     var iss: SeqNum

@@ -1,11 +1,18 @@
-struct ConnectionKey: Hashable {
-    var local: SocketAddress
-    var remote: SocketAddress
+/// A connection's identity: its 4-tuple. Stable across a live update, so a service can store it
+/// next to its session state and find the restored connection again with `tcp.connection(_:)`.
+public struct TCPConnectionID: Hashable, Sendable {
+    public var local: SocketAddress
+    public var remote: SocketAddress
+
+    public init(local: SocketAddress, remote: SocketAddress) {
+        self.local = local
+        self.remote = remote
+    }
 }
 
 /// The stack's TCP state: connections by 4-tuple, listeners by port, and the timer heap.
 struct TCPTables {
-    var connections: [ConnectionKey: TCPConnection] = [:]
+    var connections: [TCPConnectionID: TCPConnection] = [:]
     var listeners: [UInt16: TCPListener] = [:]
     var timers = DeadlineHeap<TCPConnection>()
     var challengeACKWindowStart: UInt64 = 0
@@ -39,6 +46,7 @@ public final class TCPListener {
 public struct TCPService {
     let stack: NetworkStack
 
+    @inline(never)      // also called when listeners are restored; one copy saves kernel space
     public func listen(port: UInt16, backlog: Int = 128) throws(NetError) -> TCPListener {
         guard stack.tcpTables.listeners[port] == nil else { throw .portInUse }
         let listener = TCPListener(port: port, backlog: max(1, backlog), stack: stack)
@@ -53,7 +61,7 @@ public struct TCPService {
         let local = stack.config.ip
         let port = try stack.freeEphemeralPort { port in
             stack.tcpTables.listeners[port] == nil
-                && stack.tcpTables.connections[ConnectionKey(local: SocketAddress(local, port), remote: remote)] == nil
+                && stack.tcpTables.connections[TCPConnectionID(local: SocketAddress(local, port), remote: remote)] == nil
         }
         let connection = stack.makeConnection(state: .synSent, local: SocketAddress(local, port), remote: remote)
         connection.isUserVisible = true
@@ -63,6 +71,14 @@ public struct TCPService {
 
     /// Number of connections in the table, TIME-WAIT included.
     public var connectionCount: Int { stack.tcpTables.connections.count }
+
+    /// Every connection in the table (TIME-WAIT and half-open ones included), in no set order.
+    public var connections: [TCPConnection] { Array(stack.tcpTables.connections.values) }
+
+    public func connection(_ id: TCPConnectionID) -> TCPConnection? { stack.tcpTables.connections[id] }
+
+    /// The open listener on `port`, e.g. to re-attach `onAccept` after a restore.
+    public func listener(port: UInt16) -> TCPListener? { stack.tcpTables.listeners[port] }
 }
 
 extension NetworkStack {
@@ -76,11 +92,11 @@ extension NetworkStack {
         while parameters.tcpReceiveBufferSize >> Int(scale) > 65535 && scale < TCPOptions.maximumWindowScale { scale += 1 }
         let tcb = TCPControlBlock(
             state: state, local: local, remote: remote,
-            iss: InitialSequenceNumber.make(local: local, remote: remote, secret: isnSecret, now: now),
+            iss: InitialSequenceNumber.make(local: local, remote: remote, secret: isnSecret, now: now &+ isnClockOffset),
             mss: ourMSS, rcvScale: scale, sendBufferSize: parameters.tcpSendBufferSize,
             receiveBufferSize: parameters.tcpReceiveBufferSize, initialRTO: parameters.tcpInitialRTO)
         let connection = TCPConnection(tcb: tcb, stack: self)
-        tcpTables.connections[ConnectionKey(local: local, remote: remote)] = connection
+        tcpTables.connections[TCPConnectionID(local: local, remote: remote)] = connection
         return connection
     }
 
@@ -93,7 +109,7 @@ extension NetworkStack {
         let remote = SocketAddress(header.source, segment.sourcePort)
         let isPlainSYN = segment.flags.contains(.syn) && !segment.flags.contains(.ack) && !segment.flags.contains(.rst)
         let listener = isPlainSYN ? tcpTables.listeners[segment.destinationPort] : nil
-        if let connection = tcpTables.connections[ConnectionKey(local: local, remote: remote)] {
+        if let connection = tcpTables.connections[TCPConnectionID(local: local, remote: remote)] {
             // RFC 9293 3.10.7.4: a new SYN beyond the old sequence space may reopen a TIME-WAIT pair.
             guard let listener, connection.state == .timeWait, connection.tcb.rcvNxt < segment.seq else {
                 return connection.receive(segment)

@@ -31,20 +31,38 @@ final class TestWire {
     private var order: UInt64 = 0
     private var rng: SplitMix64
     private(set) var stacks: [NetworkStack] = []
+    /// Each stack's clock reads the wire's time minus its origin (a restarted clock after a
+    /// live update).
+    private var clockOrigins: [UInt64] = [0, 0]
 
     init(seed: UInt64 = 1, parameters: NetworkParameters = NetworkParameters()) {
         rng = SplitMix64(seed: seed)
         for index in 0 ..< 2 {
-            var random = SplitMix64(seed: seed &* 31 &+ UInt64(index))
             let config = InterfaceConfig(mac: Self.macs[index], ip: Self.ips[index],
                                          netmask: .netmask(prefixLength: 24))
-            let stack = NetworkStack(config: config, parameters: parameters, random: { random.next() }) { [weak self] frame in
-                self?.transmit(from: index, Array(frame))
-            }
-            stack.poll(now: now)
-            stacks.append(stack)
+            stacks.append(makeStack(index, config: config, parameters: parameters, seed: seed &* 31 &+ UInt64(index)))
+            stacks[index].poll(now: now)
         }
     }
+
+    private func makeStack(_ index: Int, config: InterfaceConfig, parameters: NetworkParameters, seed: UInt64) -> NetworkStack {
+        var random = SplitMix64(seed: seed)
+        return NetworkStack(config: config, parameters: parameters, random: { random.next() }) { [weak self] frame in
+            self?.transmit(from: index, Array(frame))
+        }
+    }
+
+    /// Puts a new, unconfigured stack in place of stack `index` (as a new kernel image would),
+    /// with a clock that reads `clockRestart` now. Returns it, not yet polled.
+    func replaceStack(_ index: Int, clockRestart: UInt64, parameters: NetworkParameters = NetworkParameters(),
+                      seed: UInt64 = 99) -> NetworkStack {
+        clockOrigins[index] = now - clockRestart
+        stacks[index] = makeStack(index, config: InterfaceConfig(mac: Self.macs[index]), parameters: parameters, seed: seed)
+        return stacks[index]
+    }
+
+    /// Stack `index`'s own clock.
+    func clock(_ index: Int) -> UInt64 { now - clockOrigins[index] }
 
     var a: NetworkStack { stacks[0] }
     var b: NetworkStack { stacks[1] }
@@ -73,7 +91,8 @@ final class TestWire {
     func run(for limit: UInt64 = 10 * second, until condition: () -> Bool = { false }) -> Bool {
         let end = now + limit
         while !condition() {
-            let deadlines = stacks.compactMap(\.nextDeadline) + inFlight.map(\.deliverAt)
+            let deadlines = stacks.indices.compactMap { index in stacks[index].nextDeadline.map { $0 &+ clockOrigins[index] } }
+                + inFlight.map(\.deliverAt)
             guard let next = deadlines.min(), next <= end else {
                 now = end
                 return condition()
@@ -82,9 +101,11 @@ final class TestWire {
             let due = inFlight.filter { $0.deliverAt <= now }.sorted { ($0.deliverAt, $0.order) < ($1.deliverAt, $1.order) }
             inFlight.removeAll { $0.deliverAt <= now }
             for frame in due {
-                frame.bytes.withUnsafeBytes { stacks[frame.to].receive(frame: $0, now: now) }
+                frame.bytes.withUnsafeBytes { stacks[frame.to].receive(frame: $0, now: clock(frame.to)) }
             }
-            for stack in stacks where (stack.nextDeadline ?? .max) <= now { stack.poll(now: now) }
+            for index in stacks.indices where (stacks[index].nextDeadline ?? .max) <= clock(index) {
+                stacks[index].poll(now: clock(index))
+            }
         }
         return true
     }

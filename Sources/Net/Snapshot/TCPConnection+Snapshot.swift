@@ -1,0 +1,127 @@
+/// A connection in protocol terms, the payload of its TCP entry: a version-1 section with the
+/// control block fields (`codeFields`), then the send queue (from SND.UNA), the receive queue
+/// and the out-of-order blocks (sequence number and bytes each).
+extension TCPConnection {
+    static let snapshotVersion: UInt16 = 1
+
+    func encodeSnapshot(into coder: inout SnapshotCoder) {
+        var listenerPort = listener?.port
+        try? codeSnapshot(&coder, listenerPort: &listenerPort)     // writing never throws
+    }
+
+    /// A connection read from a TCP entry, sized by `stack`'s parameters; a half-open one takes
+    /// a backlog slot of its listener in `listeners`.
+    static func restored(
+        from bytes: UnsafeRawBufferPointer, into stack: NetworkStack, listeners: [UInt16: TCPListener]
+    ) throws(NetSnapshotError) -> TCPConnection {
+        let nowhere = SocketAddress(.any, 0)
+        let parameters = stack.parameters
+        let connection = TCPConnection(tcb: TCPControlBlock(
+            state: .closed, local: nowhere, remote: nowhere, iss: SeqNum(0), mss: stack.ourMSS, rcvScale: 0,
+            sendBufferSize: parameters.tcpSendBufferSize, receiveBufferSize: parameters.tcpReceiveBufferSize,
+            initialRTO: parameters.tcpInitialRTO), stack: stack)
+        var coder = SnapshotCoder.reader(bytes, now: stack.now)
+        var listenerPort: UInt16?
+        try connection.codeSnapshot(&coder, listenerPort: &listenerPort)
+        // This image may have a smaller MTU: segments must still fit its transmit buffer.
+        connection.tcb.sndMSS = min(connection.tcb.sndMSS, stack.ourMSS)
+        guard connection.isConsistent(listenerPort: listenerPort) else { throw .inconsistentConnection(connection.id) }
+        if let listenerPort {
+            guard let listener = listeners[listenerPort] else { throw .inconsistentConnection(connection.id) }
+            connection.listener = listener
+            listener.halfOpenCount += 1
+        }
+        return connection
+    }
+
+    /// The relations the TCP code relies on: SND.UNA <= SND.NXT <= SND.MAX, no more in flight
+    /// than the queue plus SYN and FIN, a held FIN beyond RCV.NXT, a backlog slot only while
+    /// half-open.
+    private func isConsistent(listenerPort: UInt16?) -> Bool {
+        let controlFlags = (tcb.sndUna == tcb.iss ? 1 : 0) + (tcb.finQueued ? 1 : 0)
+        return tcb.sndUna <= tcb.sndNxt && tcb.sndNxt <= tcb.sndMax
+            && tcb.sndMax - tcb.sndUna <= tcb.sendQueue.count + controlFlags
+            && tcb.outOfOrderFIN.map { tcb.rcvNxt < $0 } ?? true
+            && (listenerPort == nil || tcb.state == .synReceived)
+    }
+
+    private func codeSnapshot(_ coder: inout SnapshotCoder, listenerPort: inout UInt16?) throws(NetSnapshotError) {
+        let section = try coder.beginSection(version: Self.snapshotVersion)
+        try Self.codeFields(&tcb, &coder)                   // one access to `tcb` for all its fields
+        try coder.code(&isUserVisible)
+        try coder.code(&closeReported)
+        try coder.code(&writeBlocked)
+        try coder.code(&listenerPort)
+        try coder.endSection(section)
+        try coder.code(&tcb.sendQueue)
+        try coder.code(&tcb.receiveQueue)
+        let blocks = tcb.outOfOrder.blocks
+        var count = blocks.count
+        try coder.code(&count)
+        for index in 0 ..< count {
+            var block = coder.isReading ? OutOfOrderQueue.Block(seq: SeqNum(0), bytes: []) : blocks[index]
+            try coder.code(&block.seq)
+            try coder.code(&block.bytes)
+            if coder.isReading { try hold(block) }
+        }
+    }
+
+    /// Held data must lie beyond RCV.NXT and inside the receive window.
+    private func hold(_ block: OutOfOrderQueue.Block) throws(NetSnapshotError) {
+        guard tcb.rcvNxt < block.seq else { throw .inconsistentConnection(id) }
+        guard block.end - tcb.rcvNxt <= tcb.rcvWnd else {
+            throw .bufferTooSmall(needed: tcb.receiveQueue.count + (block.end - tcb.rcvNxt),
+                                  configured: tcb.receiveQueue.limit)
+        }
+        let held = block.bytes.withUnsafeBytes { tcb.outOfOrder.insert(seq: block.seq, bytes: $0) }
+        guard held else { throw .inconsistentConnection(id) }
+    }
+
+    /// The fixed fields. New fields go at the end (older readers skip them); any other change
+    /// needs a new version. The RTT sample in progress is not kept: the update's pause would
+    /// distort it.
+    private static func codeFields(_ tcb: inout TCPControlBlock, _ coder: inout SnapshotCoder) throws(NetSnapshotError) {
+        let maximumScale = TCPOptions.maximumWindowScale
+        let maximumWindow = 65535 << Int(maximumScale)
+        try coder.code(&tcb.local)
+        try coder.code(&tcb.remote)
+        var state = tcb.state.rawValue
+        try coder.code(&state, in: TCPState.synSent.rawValue ... TCPState.timeWait.rawValue)
+        tcb.state = TCPState(rawValue: state) ?? .closed
+        try coder.code(&tcb.iss)
+        try coder.code(&tcb.irs)
+        try coder.code(&tcb.sndUna)
+        try coder.code(&tcb.sndNxt)
+        try coder.code(&tcb.sndMax)
+        try coder.code(&tcb.sndWnd, in: 0 ... maximumWindow)
+        try coder.code(&tcb.maxSndWnd, in: 0 ... maximumWindow)
+        try coder.code(&tcb.sndWl1)
+        try coder.code(&tcb.sndWl2)
+        try coder.code(&tcb.sndScale, in: 0 ... maximumScale)
+        try coder.code(&tcb.rcvScale, in: 0 ... maximumScale)
+        try coder.code(&tcb.sndMSS, in: 1 ... 65535)
+        try coder.code(&tcb.rcvNxt)
+        try coder.code(&tcb.rcvAdvertisedEdge)
+        try coder.code(&tcb.outOfOrderFIN)
+        try coder.code(&tcb.finQueued)
+        try coder.code(&tcb.finAcked)
+        try coder.code(&tcb.finReceived)
+        try coder.code(&tcb.noDelay)
+        try coder.code(&tcb.inFastRecovery)
+        try coder.code(&tcb.ackNow)
+        try coder.code(&tcb.srtt, in: 0 ... SnapshotLimits.maximumDelay)
+        try coder.code(&tcb.rttvar, in: 0 ... SnapshotLimits.maximumDelay)
+        try coder.code(&tcb.rto, in: 1 ... SnapshotLimits.maximumDelay)
+        try coder.code(&tcb.retransmissions)
+        try coder.code(&tcb.cwnd, in: 1 ... TCPControlBlock.maximumCongestionWindow)
+        try coder.code(&tcb.ssthresh, in: 1 ... SnapshotLimits.maximumInt)
+        try coder.code(&tcb.recover)
+        try coder.code(&tcb.duplicateACKs)
+        try coder.code(&tcb.unackedSegments)
+        try coder.code(&tcb.persistBackoff, in: 0 ... 64)    // the backed-off interval is capped long before
+        try coder.code(deadline: &tcb.retransmitDeadline)
+        try coder.code(deadline: &tcb.persistDeadline)
+        try coder.code(deadline: &tcb.delayedACKDeadline)
+        try coder.code(deadline: &tcb.timeWaitDeadline)
+    }
+}
