@@ -5,8 +5,9 @@ import Glibc
 
 /// `liu push IMAGE --to HOST:PORT`: sends a kernel image to a running kernel's update
 /// listener (8-byte little-endian length, then the bytes) and reads its one-line answer.
-/// After `accepted` it waits for the outcome: the old kernel's connection vanishes when it
-/// swaps (probe bytes then meet a reset or the end of the stream), or it says `abandoned:`.
+/// After `accepted` it waits for the outcome: the new kernel, which keeps the connection,
+/// says `swapped` (without connection hand-over the connection vanishes: probe bytes meet a
+/// reset or the end of the stream), or the old kernel says `abandoned:`.
 public enum Push {
     public enum Answer: Equatable {
         /// Accepted, and the old kernel went away: the swap has begun.
@@ -90,6 +91,8 @@ public enum Push {
             guard poll(&descriptor, 1, 100) > 0 else { continue }
             guard let line = try? readLine(socket), !line.isEmpty else { return accepted }
             if line.hasPrefix("abandoned: ") { return .abandoned(reason: String(line.dropFirst("abandoned: ".count))) }
+            // The new kernel kept this connection across the swap and says so.
+            if line == "swapped" { return accepted }
             throw Failure("unexpected answer after acceptance: \(line)")
         }
         throw Failure("the kernel accepted the image but neither swapped nor abandoned it within \(Int(swapTimeout)) s")

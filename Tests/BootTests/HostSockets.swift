@@ -72,6 +72,14 @@ final class HostSocket: @unchecked Sendable {
         return Array(received[..<offset])
     }
 
+    /// Whatever arrives next, at most `limit` bytes; empty when the peer closed.
+    func receive(upTo limit: Int) throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: limit)
+        let got = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        guard got >= 0 else { throw SocketFailure("recv") }
+        return Array(buffer[..<got])
+    }
+
     /// One datagram (at most 64 KiB).
     func receiveDatagram() throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: 65536)

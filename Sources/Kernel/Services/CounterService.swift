@@ -13,9 +13,12 @@ enum CounterService {
     /// After an update, everything is printed once the service serves again: console output
     /// is slow and would count as downtime.
     static func run() -> Never {
-        let restored = restore()
         let network = NetworkService.open("counter", quietly: SoftResetBoot.happened)
-        let updates = openPorts(network.stack)
+        let restored = network.resume { (restore: inout Restore) throws(StorageError) in
+            try state.restore(from: &restore)
+        }
+        if !restored { state = CounterState() }
+        let updates = openPorts(network)
         UpdateDowntime.serviceResumed()
         Trial.confirm()
         state.recordBoot(version: ImageVersion.label, downtime: UpdateDowntime.last?.total)
@@ -37,12 +40,12 @@ enum CounterService {
 
     /// The counter's port, the update listener, whose save handler writes our state, and the
     /// port that registers the known-good image for rollbacks.
-    private static func openPorts(_ stack: NetworkStack) -> UpdateListener {
+    private static func openPorts(_ network: NetworkService) -> UpdateListener {
         do throws(NetError) {
-            let listener = try stack.tcp.listen(port: port, backlog: 16)
+            let listener = try network.listen(port: port, backlog: 16)
             listener.onAccept = { connection in CounterSession.start(connection) }
-            _ = try UpdateListener(stack: stack, role: .rollbackImage) { _ throws(StorageError) in }
-            return try UpdateListener(stack: stack, role: .update) { (storage: inout Storage) throws(StorageError) in
+            for connection in network.restoredConnections(port: port) { CounterSession.start(connection) }
+            return try network.openUpdatePorts { (storage: inout Storage) throws(StorageError) in
                 try state.save(into: &storage, uptimeNow: Clock.now())
             }
         } catch {
@@ -62,46 +65,71 @@ enum CounterService {
         return "version=\(ImageVersion.label) count=\(state.count) boots=\(state.boots) uptime-ms=\(uptime) "
             + "updates=\(state.record.updates) history=\(history) \(downtime)\n"
     }
-
-    /// State from before a soft reset, if the storage area holds ours; whether it did. On
-    /// trial the area stays valid until the update is confirmed, and an update whose state
-    /// cannot be resumed fails its trial (a rollback starts fresh instead).
-    private static func restore() -> Bool {
-        guard SoftResetBoot.happened else { return false }
-        do throws(StorageError) {
-            try LiveUpdate.resume(at: StorageArea.pointer, limit: StorageArea.size, keeping: Trial.isPending) {
-                (restore: inout Restore) throws(StorageError) in
-                FaultInjection.duringResume()
-                try state.restore(from: &restore)
-            }
-            UpdateDowntime.stateRestored()
-            return true
-        } catch {
-            if Trial.purpose == .update { Trial.failed("the service could not resume its state") }
-            state = CounterState()
-            return false
-        }
-    }
 }
 
-/// One client of the counter: every received line gets an answer line.
+/// One client of the counter: every received line gets an answer line. A line cut in two by
+/// an update is kept: the partial line is saved next to the connection's id and completed
+/// after the update.
 final class CounterSession {
+    nonisolated(unsafe) private static var sessions: [TCPConnectionID: CounterSession] = [:]
+    /// Partial lines read from the storage area, until their connections are re-attached.
+    nonisolated(unsafe) static var restoredLines: [TCPConnectionID: [UInt8]] = [:]
+
+    private let connection: TCPConnection
+    private var pending: [UInt8]
+
+    private init(_ connection: TCPConnection, pending: [UInt8]) {
+        self.connection = connection
+        self.pending = pending
+    }
+
     static func start(_ connection: TCPConnection) {
+        let session = CounterSession(connection, pending: restoredLines.removeValue(forKey: connection.id) ?? [])
+        sessions[connection.id] = session
         connection.noDelay = true
-        var pending: [UInt8] = []
-        connection.onReadable = {
-            pending += connection.readAll()
-            while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                var line = pending[..<end]
-                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                _ = connection.write(Array(CounterService.answer(line).utf8))
-                pending.removeSubrange(...end)
-            }
-            if connection.isAtEndOfStream { connection.close() }
-        }
+        connection.onReadable = { session.answerLines() }
         connection.onClosed = { _ in
             connection.onReadable = nil
             connection.onClosed = nil
+            sessions[connection.id] = nil
         }
+        if connection.availableBytes > 0 || connection.isAtEndOfStream { session.answerLines() }
+    }
+
+    private func answerLines() {
+        pending += connection.readAll()
+        while let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
+            var line = pending[..<end]
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            _ = connection.write(Array(CounterService.answer(line).utf8))
+            pending.removeSubrange(...end)
+        }
+        if connection.isAtEndOfStream { connection.close() }
+    }
+
+    /// One entry per session with a partial line: the connection's 4-tuple, then the bytes.
+    static func save(into storage: inout Storage, id: UInt16) throws(StorageError) {
+        for (key, session) in sessions where !session.pending.isEmpty {
+            try storage.add(id: id, bytes: encode(key) + session.pending)
+        }
+    }
+
+    static func restoreLine(_ bytes: [UInt8]) {
+        guard bytes.count > 12 else { return }
+        let word = { (at: Int) in bytes[at..<at + 4].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } }
+        let port = { (at: Int) in UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1]) }
+        let key = TCPConnectionID(local: SocketAddress(IPv4Address(raw: word(0)), port(4)),
+                                  remote: SocketAddress(IPv4Address(raw: word(6)), port(10)))
+        restoredLines[key] = Array(bytes[12...])
+    }
+
+    private static func encode(_ key: TCPConnectionID) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for address in [key.local, key.remote] {
+            for shift in [24, 16, 8, 0] { bytes.append(UInt8(truncatingIfNeeded: address.ip.raw >> UInt32(shift))) }
+            bytes.append(UInt8(address.port >> 8))
+            bytes.append(UInt8(address.port & 0xFF))
+        }
+        return bytes
     }
 }

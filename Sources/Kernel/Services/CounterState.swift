@@ -1,4 +1,5 @@
 import LiveUpdate
+import Net
 
 /// What the counter service keeps across updates, saved behind the marker `marker` as
 /// entries identified by id. Restoring reads entries by id up to the next marker, so an image
@@ -8,7 +9,7 @@ struct CounterState {
     static let historyLimit = 32
 
     enum ID: UInt16 {
-        case count = 1, boots, uptime, history, record
+        case count = 1, boots, uptime, history, record, session
     }
 
     /// A plain struct stored as one entry; `layout` names its version, so an image that
@@ -37,6 +38,7 @@ struct CounterState {
         try storage.add(id: ID.uptime.rawValue, Int64(bitPattern: uptimeBefore + uptimeNow))
         try storage.add(id: ID.history.rawValue, history)
         try storage.add(id: ID.record.rawValue, record)
+        try CounterSession.save(into: &storage, id: ID.session.rawValue)
     }
 
     mutating func restore(from restore: inout Restore) throws(StorageError) {
@@ -50,6 +52,7 @@ struct CounterState {
             case .record?:
                 let stored = try restore.as(UpdateRecord.self)
                 if stored.layout == UpdateRecord.currentLayout { record = stored }
+            case .session?: CounterSession.restoreLine(try restore.asBytes())
             case nil: break
             }
             try restore.next()

@@ -1,14 +1,18 @@
+import LiveUpdate
 import Net
 
 /// `service=echo`: the RFC 862 echo service on TCP and UDP port 7 over the first virtio network
 /// device. Addresses come from `ip=`/`gw=`/`dns=` (or `ip=dhcp`) on the command line; without
-/// `ip=`, QEMU user networking's 10.0.2.15/24 via 10.0.2.2. Runs forever.
+/// `ip=`, QEMU user networking's 10.0.2.15/24 via 10.0.2.2. Runs forever; takes live updates
+/// on port 666 and keeps every TCP connection across them (nothing else to save).
 enum EchoService {
     static let port: UInt16 = 7
 
     static func run() -> Never {
-        let network = NetworkService.open("echo")
+        let network = NetworkService.open("echo", quietly: SoftResetBoot.happened)
         let stack = network.stack
+        let restored = network.resume { _ throws(StorageError) in }
+        let updates: UpdateListener
         do throws(NetError) {
             if network.addressing == .dhcp {
                 let client = try stack.startDHCP()
@@ -18,15 +22,26 @@ enum EchoService {
                     Console.newline()
                 }
             }
-            let listener = try stack.tcp.listen(port: port, backlog: 128)
+            let listener = try network.listen(port: port, backlog: 128)
             listener.onAccept = { connection in EchoSession.start(connection) }
+            for connection in network.restoredConnections(port: port) { EchoSession.start(connection) }
             let socket = try stack.udp.bind(port: port)
             socket.onReceive = { sender, payload in try? socket.send(payload, to: sender) }
+            updates = try network.openUpdatePorts { _ throws(StorageError) in }
         } catch {
             NetworkService.fail("echo", "cannot open port 7")
         }
+        UpdateDowntime.serviceResumed()
+        Trial.confirm()
+        if SoftResetBoot.happened {
+            UpdateDowntime.last?.print()
+            network.report("echo")
+            Console.write(restored ? "echo: connections restored: " : "echo: nothing restored, connections: ")
+            Console.writeDecimal(UInt64(stack.tcp.connectionCount))
+            Console.newline()
+        }
         Console.write("echo: listening on TCP and UDP port 7\n")
-        network.serve()
+        network.serve { updates.startPendingUpdate() }
     }
 }
 
@@ -49,6 +64,7 @@ final class EchoSession {
             connection.onWritable = nil
             connection.onClosed = nil
         }
+        session.pump()
     }
 
     private func pump() {

@@ -27,14 +27,20 @@ final class UpdateListener {
     private var accepted: (upload: ImageUpload, updateStart: UInt64, acceptedAt: UInt64)?
 
     /// Listens on the configured port; `save` writes the service's state at update time.
-    init(stack: NetworkStack, role: Role, save: @escaping Hotswap.SaveHandler) throws(NetError) {
+    /// Listens on the role's port; connections to it that came through an update (the client
+    /// that pushed this very image) are told `swapped` and closed.
+    init(network: NetworkService, role: Role, save: @escaping Hotswap.SaveHandler) throws(NetError) {
         self.save = save
         self.role = role
         let port = role == .update
             ? BootArguments.integer(for: "liu.update-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultPort
             : BootArguments.integer(for: "liu.rollback-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultRollbackPort
-        let listener = try stack.tcp.listen(port: port, backlog: 4)
+        let listener = try network.listen(port: port, backlog: 4)
         listener.onAccept = { connection in self.begin(connection) }
+        for connection in network.restoredConnections(port: port) {
+            _ = connection.write(Array("swapped\n".utf8))
+            connection.close()
+        }
         Console.write(role == .update ? "update: listening on TCP port " : "rollback: known-good image on TCP port ")
         Console.writeDecimal(UInt64(port))
         Console.newline()

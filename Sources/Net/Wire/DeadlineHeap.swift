@@ -29,10 +29,14 @@ struct DeadlineHeap<Item> {
         }
     }
 
-    /// Drops every item matching `isDead` and restores the heap order.
+    /// Drops every item matching `isDead` and restores the heap order (bottom-up, O(n)).
     mutating func removeAll(where isDead: (Item) -> Bool) {
-        let kept = entries.filter { !isDead($0.item) }.sorted { $0.precedes($1) }
-        entries = kept                      // a sorted array is a valid heap
+        entries.removeAll { isDead($0.item) }
+        var parent = entries.count / 2
+        while parent > 0 {
+            parent -= 1
+            siftDown(from: parent)
+        }
     }
 
     /// Removes and returns the earliest item if its deadline is at or before `now`.
@@ -41,18 +45,22 @@ struct DeadlineHeap<Item> {
         let last = entries.removeLast()
         if !entries.isEmpty {
             entries[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1
-                let right = left + 1
-                var smallest = parent
-                if left < entries.count, entries[left].precedes(entries[smallest]) { smallest = left }
-                if right < entries.count, entries[right].precedes(entries[smallest]) { smallest = right }
-                if smallest == parent { break }
-                entries.swapAt(parent, smallest)
-                parent = smallest
-            }
+            siftDown(from: 0)
         }
         return (first.deadline, first.item)
+    }
+
+    private mutating func siftDown(from start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < entries.count, entries[left].precedes(entries[smallest]) { smallest = left }
+            if right < entries.count, entries[right].precedes(entries[smallest]) { smallest = right }
+            if smallest == parent { return }
+            entries.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }
