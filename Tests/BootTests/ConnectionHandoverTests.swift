@@ -11,7 +11,7 @@ struct ConnectionHandoverTests {
     @Test("100 connections stay open through 10 updates, every byte echoed", arguments: cases)
     func hundredConnectionsTenUpdates(_ boot: BootCase) throws {
         try EchoUpdateGuest.with(boot) { guest in
-            let sockets = try (0..<100).map { _ in try HostSocket.tcp(port: guest.echoPort, timeoutSeconds: 30) }
+            let sockets = try guest.connect(100)
             try Self.exchangeOnEach(sockets, round: 0)
             for round in 1...10 {
                 try guest.update(round: round)
@@ -63,7 +63,7 @@ struct ConnectionHandoverTests {
     @Test("with the card reset instead of handed over, connections still survive", arguments: cases)
     func deviceResetFallback(_ boot: BootCase) throws {
         try EchoUpdateGuest.with(boot, commandLine: "liu.nic-handover=0") { guest in
-            let sockets = try (0..<10).map { _ in try HostSocket.tcp(port: guest.echoPort, timeoutSeconds: 30) }
+            let sockets = try guest.connect(10)
             try Self.exchangeOnEach(sockets, round: 0)
             for round in 1...3 {
                 try guest.update(round: round)
@@ -123,6 +123,18 @@ struct EchoUpdateGuest {
             return
         }
         try body(EchoUpdateGuest(instance: instance, echoPort: echoPort, updatePort: updatePort, images: images))
+    }
+
+    /// `count` connections, each checked with a one-byte echo before the next is opened: QEMU
+    /// user networking accepts host connections one at a time (a burst of connects meets 1 s
+    /// SYN retransmissions on the host, not the guest's doing).
+    func connect(_ count: Int) throws -> [HostSocket] {
+        try (0..<count).map { _ in
+            let socket = try HostSocket.tcp(port: echoPort, timeoutSeconds: 30)
+            try socket.sendAll([0x2A])
+            guard try socket.receive(count: 1) == [0x2A] else { throw ToolFailureDescription(text: "no echo on a new connection") }
+            return socket
+        }
     }
 
     /// Pushes the other version; returns once the new kernel said `swapped` on the push's own
