@@ -4,7 +4,8 @@ import Testing
 
 /// Issue 7's failure scenarios: a known-good image is registered on port 667, then an image
 /// that fails on purpose (`FaultInjection`, selected by its label) is pushed as an update. The
-/// service must come back on the known-good image with its state, or, when the rollback fails
+/// service must come back on the known-good image with its state and its open connection, or,
+/// when the rollback fails
 /// too, the machine must hard-reset into a fresh boot of the original image.
 @Suite("Rollback under TCG", .serialized)
 struct RollbackTests {
@@ -26,18 +27,23 @@ struct RollbackTests {
             try boot.withCounter(commandLine: "liu.confirm-ms=2000") { (guest: CounterGuest) throws in
                 #expect(try guest.registerRollback(good) == .accepted(bytes: good.count))
                 for expected in 1...3 { #expect(try guest.request() == "count=\(expected) boots=1 version=1") }
+                let held = try HostSocket.tcp(port: guest.counterPort, timeoutSeconds: 30)
+                try held.sendAll(Array("next\n".utf8))
+                #expect(try held.receive(count: 26) == Array("count=4 boots=1 version=1\n".utf8))
                 let pushed = Date()
                 #expect(try guest.push(bad) == .accepted(bytes: bad.count), "\(scenario.label)")
                 let status = try guest.awaitBoot(2, timeout: 60)
                 let recovery = Date().timeIntervalSince(pushed)
-                #expect(status.version == "1" && status.count == 3, "\(scenario.label): \(status)")
+                #expect(status.version == "1" && status.count == 4, "\(scenario.label): \(status)")
                 let log = guest.instance.serialOutput
                 #expect(log.contains(scenario.failure), "\(scenario.label)\n\(log)")
                 #expect(log.contains("rolling back to the known-good image with the saved state"), "\(log)")
                 #expect(log.contains("rollback: confirmed"), "\(log)")
-                #expect(try guest.request() == "count=4 boots=2 version=1")
+                try held.sendAll(Array("next\n".utf8))
+                #expect(try held.receive(count: 26) == Array("count=5 boots=2 version=1\n".utf8), "the connection survived")
+                #expect(try guest.request() == "count=6 boots=2 version=1")
                 print("rollback \(boot.testDescription) \(scenario.label): service back after "
-                    + String(format: "%.0f ms", recovery * 1000) + " (push to answer, host clock), count kept")
+                    + String(format: "%.0f ms", recovery * 1000) + " (push to answer, host clock), count and connection kept")
             }
         }
     }

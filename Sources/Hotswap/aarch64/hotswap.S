@@ -26,13 +26,29 @@ hotswap_start:
     ldp x12, x13, [x11]             /* destination, source */
     ldp x14, x15, [x11, #16]        /* file size, memory size */
     sub x15, x15, x14
+    orr x16, x12, x13
+    tst x16, #15                    /* with the MMU off memory is Device: no unaligned pairs */
+    b.ne 2f
+10: cmp x14, #16                    /* 16 bytes a round where both sides are aligned */
+    b.lo 2f
+    ldp x16, x17, [x13], #16
+    stp x16, x17, [x12], #16
+    sub x14, x14, #16
+    b 10b
 2:  cbz x14, 3f
     ldrb w16, [x13], #1
     strb w16, [x12], #1
     sub x14, x14, #1
     b 2b
 3:  cbz x15, 5f
-    strb wzr, [x12], #1
+    tst x12, #15
+    b.ne 11f
+    cmp x15, #16
+    b.lo 11f
+    stp xzr, xzr, [x12], #16
+    sub x15, x15, #16
+    b 3b
+11: strb wzr, [x12], #1
     sub x15, x15, #1
     b 3b
 5:  add x11, x11, #32

@@ -33,7 +33,13 @@ enum Hotswap {
             try LiveUpdate.store(at: StorageArea.pointer, limit: StorageArea.size, heap: StorageArea.heapRange, save)
         } catch { throw .stateNotSaved(error) }
         block.savedCounter = Arch.counter()
+        handOverDevices(in: &block)
         try replaceKernel(with: image, block: block, alterBlock: alterBlock)
+    }
+
+    /// Lets every driver describe its running device in `block` (or stop it).
+    static func handOverDevices(in block: inout SoftResetBlock) {
+        for contribute in handOver { contribute(&block) }
     }
 
     /// The soft-reset block describing this kernel's memory, calibration and storage area.
@@ -48,15 +54,14 @@ enum Hotswap {
         return block
     }
 
-    /// Hands over to `image` with `block`. Never returns unless the image or the hand-over is
-    /// refused. `image` must stay where it is (e.g. in the heap) until the stub has copied it.
+    /// Hands over to `image` with `block` (devices already described in it). Never returns
+    /// unless the image or the hand-over is refused. `image` must stay where it is (e.g. in the heap) until the stub has copied it.
     /// `alterBlock` lets a self-test damage the written block.
     static func replaceKernel(with image: UnsafeRawBufferPointer, block: SoftResetBlock,
                               alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }) throws(Failure) -> Never {
         let kernelImage = try validate(image)
         guard Int(hotswapStubSize()) <= HotswapWindow.stubCapacity else { throw .stubTooLarge }
         var block = block
-        for contribute in handOver { contribute(&block) }
         block.handoverCounter = Arch.counter()
         let refusal = BootArguments.withBytes { commandLine -> SoftResetError? in
             do throws(SoftResetError) {

@@ -63,11 +63,13 @@ enum Trial {
         rollBack(to: image)
     }
 
-    /// Hotswaps to the known-good image. This kernel is abandoned, so its heap is reset first:
-    /// the failure may have been its exhaustion.
+    /// Hotswaps to the known-good image. This kernel is abandoned, so once its drivers have
+    /// described their devices (their objects live in the heap) the heap is reset: the failure
+    /// may have been its exhaustion.
     private static func rollBack(to image: UnsafeRawBufferPointer) -> Never {
-        Memory.setUp(usableStart: Kernel.boot.usableStart, usableEnd: Memory.ramEnd)
         var block = Hotswap.currentBlock(updateStart: Arch.counter())
+        Hotswap.handOverDevices(in: &block)
+        Memory.setUp(usableStart: Kernel.boot.usableStart, usableEnd: Memory.ramEnd)
         block.purpose = .rollback
         block.attempt = attempt
         block.confirmWithin = confirmWithin
