@@ -59,9 +59,11 @@ public struct KernelBuild: Sendable {
             + target.archFolders.flatMap { swiftSources(in: "Sources/Kernel/Arch/\($0)") }
         newestInput = max(newestInput, try compileSwift(module: "Kernel", sources: kernelSources, target: target, after: newestInput))
         objects.append(output.appendingPathComponent("Kernel.o"))
+        // Assembly sources may #include shared .inc files: any change to one rebuilds them all.
+        let includes = files(in: "Sources", withExtension: "inc", skipping: nil)
         for source in assemblySources(target) {
             let object = output.appendingPathComponent(objectName(for: source))
-            if isStale(object, inputs: [source]) {
+            if isStale(object, inputs: [source] + includes) {
                 try Shell.run("clang", ["-target", target.triple, "-c", source.path, "-o", object.path])
             }
             objects.append(object)
