@@ -18,10 +18,10 @@ struct LinuxPeerTests {
         }
     }
 
-    @Test("a large transfer comes back byte-for-byte (100 MiB on each target's first machine)", arguments: cases)
+    @Test("100 MiB come back byte-for-byte", arguments: cases)
     func largeTransfer(_ boot: BootCase) throws {
         try PeerNamespace.withEchoGuest(boot) { namespace, _ in
-            try LinuxPeer.expectEchoedStream(in: namespace, boot, bytes: LinuxPeer.transferSize(boot))
+            try LinuxPeer.expectEchoedStream(in: namespace, boot, bytes: 100 << 20)
         }
     }
 
@@ -50,11 +50,6 @@ struct LinuxPeerKVMTests {
 
 /// What the Linux peer checks and the figures it prints.
 enum LinuxPeer {
-    /// 100 MiB on each target's first machine, 16 MiB on the others, to keep the suite short.
-    static func transferSize(_ boot: BootCase) -> Int {
-        boot.machine == boot.target.machines.first ? 100 << 20 : 16 << 20
-    }
-
     static func expectPingAnswers(in namespace: PeerNamespace, _ boot: BootCase) throws {
         let ping = try namespace.run(["ping", "-c", "20", "-i", "0.05", "-W", "2", PeerNamespace.guestAddress])
         #expect(ping.status == 0 && ping.output.contains(" 20 received"), "\(ping)")
