@@ -89,10 +89,10 @@ import Net
         listener.onAccept = { _ in accepted += 1 }
         host.deliverTCP(port: 80, seq: 100, flags: .syn)
         #expect(listener.halfOpenCount == 1)
-        #expect(host.deliverTCP(port: 80, peerPort: 40001, seq: 5, flags: .syn).isEmpty)      // backlog full
         host.deliverTCP(port: 80, seq: 101, flags: .rst)
         #expect(listener.halfOpenCount == 0 && host.stack.tcp.connectionCount == 0 && accepted == 0)
         #expect(host.deliverTCP(port: 80, peerPort: 40001, seq: 5, flags: .syn).count == 1)
+        #expect(host.stack.stats[.backlogFull] == 0)
     }
 
     @Test func closedListenerRefusesNewConnections() throws {
@@ -106,17 +106,42 @@ import Net
         _ = try host.stack.tcp.listen(port: 80)
     }
 
-    @Test func backlogLimitsHalfOpenConnections() throws {
+    @Test func backlogKeepsTheNewestHalfOpenConnections() throws {
         let host = CapturedStack()
         host.learnPeer()
         let listener = try host.stack.tcp.listen(port: 80, backlog: 2)
-        var synAcks = 0
+        var synAcks: [UInt32] = []
         for port in UInt16(2000) ..< 2005 {
-            synAcks += host.deliverTCP(port: 80, peerPort: port, seq: 1, flags: .syn).count
+            synAcks += host.deliverTCP(port: 80, peerPort: port, seq: 1, flags: .syn).map(\.seq)
         }
-        #expect(synAcks == 2)
-        #expect(listener.halfOpenCount == 2)
+        #expect(synAcks.count == 5)
+        #expect(listener.halfOpenCount == 2 && host.stack.tcp.connectionCount == 2)
         #expect(host.stack.stats[.backlogFull] == 3)
+        // The oldest gave way: its handshake's last ACK finds no connection and is reset.
+        let late = host.deliverTCP(port: 80, peerPort: 2000, seq: 2, ack: synAcks[0] &+ 1, flags: .ack)
+        #expect(late.count == 1 && late[0].flags == .rst)
+        let newest = host.deliverTCP(port: 80, peerPort: 2004, seq: 2, ack: synAcks[4] &+ 1, flags: .ack)
+        #expect(newest.isEmpty && listener.halfOpenCount == 1)
+    }
+
+    /// A flood of SYNs from addresses that never complete the handshake must not close the
+    /// port to a real client until the flood's half-open connections time out.
+    @Test func clientGetsInRightAfterASYNFlood() throws {
+        let host = CapturedStack()
+        host.learnPeer()
+        let listener = try host.stack.tcp.listen(port: 80, backlog: 8)
+        var accepted = 0
+        listener.onAccept = { _ in accepted += 1 }
+        for index in 0 ..< 100 {
+            let source = IPv4Address(10, 0, 3, UInt8(1 + index))
+            _ = host.deliverIP(proto: 6, Frames.tcp(from: SocketAddress(source, UInt16(1024 + index)),
+                                                    to: SocketAddress(CapturedStack.ip, 80), seq: 7, flags: .syn),
+                               from: source)
+        }
+        let synAck = host.deliverTCP(port: 80, seq: 100, flags: .syn)
+        #expect(synAck.count == 1 && synAck.first?.flags == [.syn, .ack])
+        host.deliverTCP(port: 80, seq: 101, ack: (synAck.first?.seq ?? 0) &+ 1, flags: .ack)
+        #expect(accepted == 1)
     }
 
     @Test func synFloodStaysBounded() throws {

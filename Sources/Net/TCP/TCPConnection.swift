@@ -147,7 +147,7 @@ public final class TCPConnection {
     }
 
     func releaseBacklogSlot() {
-        listener?.halfOpenCount -= 1
+        listener?.halfOpen.removeAll { $0 === self }
         listener = nil
     }
 

@@ -15,10 +15,12 @@ struct TCPTables {
 /// A listening port. `onAccept` is called for every connection that completes the handshake.
 public final class TCPListener {
     public let port: UInt16
-    /// Most half-open (SYN-RECEIVED) connections kept at once; further SYNs are dropped.
+    /// Most half-open (SYN-RECEIVED) connections kept at once; a SYN beyond it replaces the oldest.
     public let backlog: Int
     public var onAccept: ((TCPConnection) -> Void)?
-    public internal(set) var halfOpenCount = 0
+    /// Half-open connections, oldest first.
+    var halfOpen: [TCPConnection] = []
+    public var halfOpenCount: Int { halfOpen.count }
     private var stack: NetworkStack?
 
     init(port: UInt16, backlog: Int, stack: NetworkStack) {
@@ -106,13 +108,18 @@ extension NetworkStack {
         replyWithReset(to: segment, local: local, remote: remote)
     }
 
+    /// With the backlog full, the oldest half-open connection gives way (RFC 4987 section 3.4):
+    /// otherwise a SYN flood from addresses that never answer would keep the port closed to
+    /// everyone until the flood's half-open connections time out, a minute later.
     private func acceptSYN(_ segment: TCPSegment, local: SocketAddress, remote: SocketAddress, listener: TCPListener) {
-        guard listener.halfOpenCount < listener.backlog, tcpTables.connections.count < parameters.tcpMaxConnections else {
-            return stats.drop(.backlogFull)
+        if listener.halfOpen.count >= listener.backlog, let oldest = listener.halfOpen.first {
+            stats.drop(.backlogFull)
+            oldest.terminate(.aborted)
         }
+        guard tcpTables.connections.count < parameters.tcpMaxConnections else { return stats.drop(.backlogFull) }
         let connection = makeConnection(state: .synReceived, local: local, remote: remote)
         connection.listener = listener
-        listener.halfOpenCount += 1
+        listener.halfOpen.append(connection)
         connection.acceptSYN(segment)
     }
 
