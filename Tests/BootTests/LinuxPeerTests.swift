@@ -31,6 +31,23 @@ struct LinuxPeerTests {
             try LinuxPeer.expectConnections(in: namespace, boot, count: 1000)
         }
     }
+
+    @Test("malformed frames, overlapping segments and a SYN flood leave ping and the echo port working", arguments: cases)
+    func malformedBurst(_ boot: BootCase) throws {
+        try PeerNamespace.withEchoGuest(boot) { namespace, guest in
+            let mac = try #require(LinuxPeer.guestMAC(in: guest.serialOutput), "no MAC in \(guest.serialOutput)")
+            let burst = try namespace.runPython("malformed_burst.py", [PeerNamespace.interface, PeerNamespace.hostAddress,
+                                                                        PeerNamespace.guestAddress, mac]).json()
+            #expect(burst["overlap_closed"] as? Bool == true, "\(burst)")
+            #expect(burst["overlap_echo_ok"] as? Bool == true, "overlapping segments were not echoed as one stream: \(burst)")
+            let sent = (burst["sent"] as? [String: Int] ?? [:]).values.reduce(0, +)
+            print("malformed burst \(boot.testDescription): \(sent) frames in "
+                + String(format: "%.2f s", burst["seconds"] as? Double ?? 0))
+            try LinuxPeer.expectPingAnswers(in: namespace, boot)
+            try LinuxPeer.expectEchoedStream(in: namespace, boot, bytes: 1 << 20, label: "after the burst ")
+            try LinuxPeer.expectConnections(in: namespace, boot, count: 100)
+        }
+    }
 }
 
 /// The same checks under KVM for x86_64, where this host's KVM runs it.
@@ -50,6 +67,13 @@ struct LinuxPeerKVMTests {
 
 /// What the Linux peer checks and the figures it prints.
 enum LinuxPeer {
+    /// The MAC address the guest reports on its console ("..., MAC 52:54:00:12:34:56, ...").
+    static func guestMAC(in serialOutput: String) -> String? {
+        guard let start = serialOutput.range(of: ", MAC ")?.upperBound else { return nil }
+        let mac = String(serialOutput[start...].prefix(17))
+        return mac.split(separator: ":").count == 6 ? mac : nil
+    }
+
     static func expectPingAnswers(in namespace: PeerNamespace, _ boot: BootCase) throws {
         let ping = try namespace.run(["ping", "-c", "20", "-i", "0.05", "-W", "2", PeerNamespace.guestAddress])
         #expect(ping.status == 0 && ping.output.contains(" 20 received"), "\(ping)")
