@@ -94,6 +94,23 @@ public struct TapNetwork: GuestNetwork {
     public var netdev: String { "tap,id=net0,ifname=\(interface),script=no,downscript=no" }
 }
 
+/// Frames as UDP datagrams on 127.0.0.1: QEMU receives on `localPort` and sends to `remotePort`,
+/// where another program carries them on (e.g. a link simulator).
+public struct DatagramNetwork: GuestNetwork {
+    public var localPort: UInt16
+    public var remotePort: UInt16
+
+    public init(localPort: UInt16, remotePort: UInt16) {
+        self.localPort = localPort
+        self.remotePort = remotePort
+    }
+
+    public var netdev: String {
+        "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=\(localPort),"
+            + "remote.type=inet,remote.host=127.0.0.1,remote.port=\(remotePort)"
+    }
+}
+
 /// How a guest ended, decoded from QEMU's exit code.
 public enum GuestExit: Equatable, Sendable, CustomStringConvertible {
     /// The kernel reported a status (isa-debug-exit on x86, semihosting on ARM).

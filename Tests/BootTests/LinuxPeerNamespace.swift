@@ -33,23 +33,34 @@ final class PeerNamespace {
         try PeerCommand.run(["ip", "netns", "exec", name] + arguments, timeout: timeout)
     }
 
-    /// Runs `program` under this Debian's own Python 3 inside the namespace.
+    /// Runs a script from Tests/BootTests/Peer under this Debian's own Python 3 inside the namespace.
     func runPython(_ script: String, _ arguments: [String], timeout: Double = 180) throws -> PeerCommand {
-        let script = KernelImages.packageRoot.appendingPathComponent("Tests/BootTests/Peer/\(script)").path
-        return try run([PeerCommand.python, script] + arguments, timeout: timeout)
+        try run(Self.python(script, arguments), timeout: timeout)
+    }
+
+    /// Starts a script from Tests/BootTests/Peer in the background inside the namespace.
+    func startPython(_ script: String, _ arguments: [String]) throws -> PeerProcess {
+        try PeerProcess(["ip", "netns", "exec", name] + Self.python(script, arguments))
+    }
+
+    private static func python(_ script: String, _ arguments: [String]) -> [String] {
+        [PeerCommand.python, KernelImages.packageRoot.appendingPathComponent("Tests/BootTests/Peer/\(script)").path] + arguments
     }
 
     func remove() { _ = try? PeerCommand.run(["ip", "netns", "delete", name]) }
 
     /// Boots `boot` with the echo service on the tap device, runs `body` once the guest listens,
-    /// then stops QEMU and removes the namespace, also when `body` throws.
-    static func withEchoGuest(_ boot: BootCase, _ body: (PeerNamespace, QEMUInstance) throws -> Void) throws {
+    /// then stops QEMU and removes the namespace, also when `body` throws. `link` starts what
+    /// carries frames between QEMU and the tap device and says how QEMU reaches it; by default
+    /// QEMU opens the tap device itself.
+    static func withEchoGuest(_ boot: BootCase, link: (PeerNamespace) throws -> any GuestNetwork = { _ in TapNetwork(interface: interface) },
+                              _ body: (PeerNamespace, QEMUInstance) throws -> Void) throws {
         let namespace = try PeerNamespace()
         defer { namespace.remove() }
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
                                               image: try KernelImages.image(boot.target))
         configuration.commandLine = guestCommandLine
-        configuration.network = TapNetwork(interface: interface)
+        configuration.network = try link(namespace)
         configuration.launchPrefix = ["ip", "netns", "exec", namespace.name]
         let instance = try QEMU.start(configuration)
         defer {
@@ -75,6 +86,46 @@ final class PeerNamespace {
             return "Linux peer tests skipped: cannot make a network namespace with a tap device: \(error)"
         }
     }()
+}
+
+/// A program running in the background; `stop()` ends it and returns what it printed.
+final class PeerProcess {
+    private let process = Process()
+    private let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("peer-\(UUID().uuidString).out")
+
+    init(_ arguments: [String]) throws {
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: outputFile)
+        process.standardError = process.standardOutput
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
+
+    /// Waits until the output contains `text`; false when the program ended or time ran out.
+    func waitForOutput(_ text: String, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline && process.isRunning {
+            if output.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return output.contains(text)
+    }
+
+    /// SIGTERM, then SIGKILL after 2 s.
+    @discardableResult
+    func stop() -> String {
+        if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        return output
+    }
 }
 
 /// A finished command with its separate standard output and error.

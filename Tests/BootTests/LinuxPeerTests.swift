@@ -32,6 +32,34 @@ struct LinuxPeerTests {
         }
     }
 
+    @Test("100 MiB with 1% loss and reordering by tc netem",
+          .enabled(if: LinuxPeer.netemUnavailableReason == nil, Comment(rawValue: LinuxPeer.netemUnavailableReason ?? "")),
+          arguments: cases)
+    func netemTransfer(_ boot: BootCase) throws {
+        try PeerNamespace.withEchoGuest(boot) { namespace, _ in
+            try namespace.run(LinuxPeer.netemCommand).check()
+            try LinuxPeer.expectEchoedStream(in: namespace, boot, bytes: 100 << 20, label: "with netem ")
+        }
+    }
+
+    /// The same impairment without netem, in both directions: QEMU sends its frames to a Python
+    /// program that carries them to and from the tap device.
+    @Test("100 MiB through a user-space link that drops 1% and reorders 1% of frames both ways", arguments: cases)
+    func impairedLinkTransfer(_ boot: BootCase) throws {
+        var link: PeerProcess?
+        defer {
+            if let counts = link?.stop().split(separator: "\n").last { print("impaired link \(boot.testDescription): \(counts)") }
+        }
+        try PeerNamespace.withEchoGuest(boot, link: { namespace in
+            let started = try namespace.startPython("impaired_link.py", [PeerNamespace.interface, "47001", "47002", "1", "1", "7", "600"])
+            link = started
+            guard started.waitForOutput("ready", timeout: 10) else { throw PeerFailure("impaired_link.py did not start: \(started.output)") }
+            return DatagramNetwork(localPort: 47001, remotePort: 47002)
+        }) { namespace, _ in
+            try LinuxPeer.expectEchoedStream(in: namespace, boot, bytes: 100 << 20, label: "over the impaired link ")
+        }
+    }
+
     @Test("malformed frames, overlapping segments and a SYN flood leave ping and the echo port working", arguments: cases)
     func malformedBurst(_ boot: BootCase) throws {
         try PeerNamespace.withEchoGuest(boot) { namespace, guest in
@@ -65,8 +93,31 @@ struct LinuxPeerKVMTests {
     }
 }
 
+struct PeerFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// What the Linux peer checks and the figures it prints.
 enum LinuxPeer {
+    static let netemCommand = ["tc", "qdisc", "add", "dev", PeerNamespace.interface, "root", "netem",
+                               "loss", "1%", "reorder", "25%", "50%", "delay", "1ms"]
+
+    /// Why netem cannot be used here (tried in a namespace of its own), or nil.
+    static let netemUnavailableReason: String? = {
+        if let reason = PeerNamespace.unavailableReason { return reason }
+        do {
+            let probe = try PeerNamespace()
+            defer { probe.remove() }
+            let attempt = try probe.run(netemCommand)
+            guard attempt.status != 0 else { return nil }
+            return "netem test skipped: `\(netemCommand.joined(separator: " "))` fails here (\(attempt.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines))): "
+                + "the kernel lacks sch_netem (CONFIG_NET_SCH_NETEM); the user-space impaired-link test covers loss and reordering"
+        } catch {
+            return "netem test skipped: \(error)"
+        }
+    }()
+
     /// The MAC address the guest reports on its console ("..., MAC 52:54:00:12:34:56, ...").
     static func guestMAC(in serialOutput: String) -> String? {
         guard let start = serialOutput.range(of: ", MAC ")?.upperBound else { return nil }

@@ -49,4 +49,11 @@ struct UserNetworkArgumentsTests {
         #expect(all[index + 1] == "tap,id=net0,ifname=tap0,script=no,downscript=no")
         #expect(all[index + 3] == "virtio-net-device,netdev=net0")
     }
+
+    @Test("a datagram network sends to its remote port and receives on its local one")
+    func datagram() {
+        let all = arguments(.x86_64, .pc, DatagramNetwork(localPort: 47001, remotePort: 47002))
+        #expect(all.contains("dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=47001,"
+            + "remote.type=inet,remote.host=127.0.0.1,remote.port=47002"))
+    }
 }
