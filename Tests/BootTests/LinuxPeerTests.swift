@@ -115,7 +115,7 @@ enum LinuxPeer {
             let attempt = try probe.run(netemCommand)
             guard attempt.status != 0 else { return nil }
             return "netem test skipped: `\(netemCommand.joined(separator: " "))` fails here (\(attempt.errorOutput.trimmingCharacters(in: .whitespacesAndNewlines))): "
-                + "the kernel lacks sch_netem (CONFIG_NET_SCH_NETEM); the user-space impaired-link test covers loss and reordering"
+                + "most likely a kernel without sch_netem (CONFIG_NET_SCH_NETEM); the user-space impaired-link test covers loss and reordering"
         } catch {
             return "netem test skipped: \(error)"
         }

@@ -4,7 +4,8 @@ prints one JSON object with what happened. Runs inside the test's network namesp
 
   echo_client.py stream HOST BYTES SEED   send BYTES pseudo-random bytes on one connection while
                                           reading the echo; SHA-256 of both directions
-  echo_client.py connections HOST COUNT   open COUNT connections at once, one exchange on each,
+  echo_client.py connections HOST COUNT   open COUNT connections (at most 64 handshakes at a time),
+                                          one exchange on each,
                                           all held open until every exchange is done
 """
 import hashlib
@@ -72,7 +73,7 @@ class Exchange:
     def done(self):
         return len(self.echoed) >= len(self.payload)
 
-    def step(self, selector, events):
+    def step(self, selector):
         """Advances on readiness; returns an error text when the connection failed."""
         if self.connected_at is None:
             error = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
@@ -108,9 +109,9 @@ def connections(host, count):
             exchange = Exchange(len(exchanges), host)
             selector.register(exchange.sock, selectors.EVENT_WRITE, exchange)
             exchanges.append(exchange)
-        for key, events in selector.select(timeout=1.0):
+        for key, _ in selector.select(timeout=1.0):
             try:
-                error = key.data.step(selector, events)
+                error = key.data.step(selector)
             except OSError as exception:
                 error = str(exception)
             if error:
