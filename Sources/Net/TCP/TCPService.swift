@@ -15,7 +15,8 @@ struct TCPTables {
 /// A listening port. `onAccept` is called for every connection that completes the handshake.
 public final class TCPListener {
     public let port: UInt16
-    /// Most half-open (SYN-RECEIVED) connections kept at once; a SYN beyond it replaces the oldest.
+    /// Most half-open (SYN-RECEIVED) connections kept at once; a SYN beyond it is dropped, or
+    /// replaces the oldest when that one's SYN-ACK has already been retransmitted.
     public let backlog: Int
     public var onAccept: ((TCPConnection) -> Void)?
     /// Half-open connections, oldest first.
@@ -108,11 +109,14 @@ extension NetworkStack {
         replyWithReset(to: segment, local: local, remote: remote)
     }
 
-    /// With the backlog full, the oldest half-open connection gives way (RFC 4987 section 3.4):
-    /// otherwise a SYN flood from addresses that never answer would keep the port closed to
-    /// everyone until the flood's half-open connections time out, a minute later.
+    /// With the backlog full, the oldest half-open connection gives way once its SYN-ACK has gone
+    /// unanswered for a retransmission timeout (RFC 4987 section 3.4): otherwise a SYN flood from
+    /// addresses that never answer would close the port to everyone for a minute. Younger ones
+    /// are kept, so a burst of real clients beyond the backlog is delayed (their SYNs are
+    /// retransmitted) rather than reset.
     private func acceptSYN(_ segment: TCPSegment, local: SocketAddress, remote: SocketAddress, listener: TCPListener) {
-        if listener.halfOpen.count >= listener.backlog, let oldest = listener.halfOpen.first {
+        if listener.halfOpen.count >= listener.backlog {
+            guard let oldest = listener.halfOpen.first, oldest.tcb.retransmissions > 0 else { return stats.drop(.backlogFull) }
             stats.drop(.backlogFull)
             oldest.terminate(.aborted)
         }
