@@ -4,9 +4,10 @@ prints one JSON object with what happened. Runs inside the test's network namesp
 
   echo_client.py stream HOST BYTES SEED   send BYTES pseudo-random bytes on one connection while
                                           reading the echo; SHA-256 of both directions
-  echo_client.py connections HOST COUNT   open COUNT connections (at most 64 handshakes at a time),
-                                          one exchange on each,
-                                          all held open until every exchange is done
+  echo_client.py connections HOST COUNT [IN_FLIGHT]
+                                          open COUNT connections, at most IN_FLIGHT (default 64)
+                                          handshakes at a time, one exchange on each, all held
+                                          open until every exchange is done
 """
 import hashlib
 import json
@@ -19,7 +20,6 @@ import threading
 import time
 
 PORT = 7
-HANDSHAKES_IN_FLIGHT = 64
 TIMEOUT = 60.0
 
 
@@ -92,10 +92,9 @@ class Exchange:
         return None
 
 
-def connections(host, count):
-    """Keeps at most HANDSHAKES_IN_FLIGHT connects outstanding (below the guest's listen backlog
-    of 128, so no SYN is dropped and the figure is the guest's rate, not Linux's SYN retry timer);
-    every connection stays open until all exchanges are done."""
+def connections(host, count, in_flight):
+    """Keeps at most `in_flight` connects outstanding: below the guest's listen backlog of 128 no
+    SYN is dropped, so the time is the guest's, not Linux's SYN retransmission timer's."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < count + 64:
         resource.setrlimit(resource.RLIMIT_NOFILE, (count + 64, max(hard, count + 64)))
@@ -105,7 +104,7 @@ def connections(host, count):
     deadline = started + 2 * TIMEOUT
     while (selector.get_map() or len(exchanges) < count) and time.monotonic() < deadline:
         connecting = sum(1 for e in exchanges if e.connected_at is None and not e.failed)
-        for _ in range(min(HANDSHAKES_IN_FLIGHT - connecting, count - len(exchanges))):
+        for _ in range(min(in_flight - connecting, count - len(exchanges))):
             exchange = Exchange(len(exchanges), host)
             selector.register(exchange.sock, selectors.EVENT_WRITE, exchange)
             exchanges.append(exchange)
@@ -131,8 +130,8 @@ def connections(host, count):
 def main(arguments):
     if len(arguments) == 4 and arguments[0] == "stream":
         result = stream(arguments[1], int(arguments[2]), int(arguments[3]))
-    elif len(arguments) == 3 and arguments[0] == "connections":
-        result = connections(arguments[1], int(arguments[2]))
+    elif len(arguments) in (3, 4) and arguments[0] == "connections":
+        result = connections(arguments[1], int(arguments[2]), int(arguments[3]) if len(arguments) == 4 else 64)
     else:
         sys.exit(__doc__)
     print(json.dumps(result))
