@@ -15,6 +15,7 @@ import random
 import resource
 import selectors
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -52,9 +53,13 @@ def stream(host, total, seed):
         failures.append(f"receive after {received} bytes: {error}")
     seconds = time.monotonic() - started
     sender.join()
+    result = {"sent": total, "received": received, "seconds": seconds, "errors": failures,
+              "sent_sha256": sent_digest.hexdigest(), "received_sha256": received_digest.hexdigest()}
+    if failures:
+        # Linux's view of the stalled connection (windows, retransmissions), for the report.
+        result["linux_tcp_state"] = subprocess.run(["ss", "-tin", "dst", host], capture_output=True, text=True).stdout
     sock.close()
-    return {"sent": total, "received": received, "seconds": seconds, "errors": failures,
-            "sent_sha256": sent_digest.hexdigest(), "received_sha256": received_digest.hexdigest()}
+    return result
 
 
 class Exchange:
