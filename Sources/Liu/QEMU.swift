@@ -11,8 +11,12 @@ public struct QEMUConfiguration: Sendable {
     /// With `false`, a guest reset (triple fault, hard reset) ends QEMU instead of rebooting.
     public var allowReboot = false
     public var extraArguments: [String] = []
-    /// A virtio network card on QEMU user networking, or none.
-    public var network: UserNetwork?
+    /// A virtio network card on QEMU user networking (`UserNetwork`) or a tap device
+    /// (`TapNetwork`), or none.
+    public var network: (any GuestNetwork)?
+    /// A command QEMU is started under, e.g. `["ip", "netns", "exec", "NAME"]` to run it in a
+    /// network namespace; it must exec QEMU so that stopping it stops QEMU.
+    public var launchPrefix: [String] = []
 
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL) {
         self.target = target
@@ -42,9 +46,22 @@ public struct QEMUConfiguration: Sendable {
     }
 }
 
-/// QEMU user networking (the guest is 10.0.2.15 behind a NAT at 10.0.2.2) with one virtio-net
-/// card: virtio-net-pci on pc, virtio-net-device (virtio-mmio) on microvm and virt.
-public struct UserNetwork: Sendable {
+/// A QEMU network backend behind the guest's one virtio-net card: virtio-net-pci on pc,
+/// virtio-net-device (virtio-mmio) on microvm and virt.
+public protocol GuestNetwork: Sendable {
+    /// The `-netdev` value, with `id=net0`.
+    var netdev: String { get }
+}
+
+extension GuestNetwork {
+    func arguments(machine: Machine) -> [String] {
+        let card = machine == .pc ? "virtio-net-pci" : "virtio-net-device"
+        return ["-netdev", netdev, "-device", "\(card),netdev=net0"]
+    }
+}
+
+/// QEMU user networking: the guest is 10.0.2.15 behind a NAT at 10.0.2.2.
+public struct UserNetwork: GuestNetwork {
     /// Host ports on 127.0.0.1 forwarded to guest ports.
     public var forwards: [PortForward]
 
@@ -62,11 +79,35 @@ public struct UserNetwork: Sendable {
 
     public init(forwards: [PortForward] = []) { self.forwards = forwards }
 
-    func arguments(machine: Machine) -> [String] {
-        let netdev = (["user", "id=net0"] + forwards.map { "hostfwd=\($0.transport.rawValue):127.0.0.1:\($0.hostPort)-:\($0.guestPort)" })
+    public var netdev: String {
+        (["user", "id=net0"] + forwards.map { "hostfwd=\($0.transport.rawValue):127.0.0.1:\($0.hostPort)-:\($0.guestPort)" })
             .joined(separator: ",")
-        let card = machine == .pc ? "virtio-net-pci" : "virtio-net-device"
-        return ["-netdev", netdev, "-device", "\(card),netdev=net0"]
+    }
+}
+
+/// An existing tap interface (created and configured by the caller, in QEMU's network namespace).
+public struct TapNetwork: GuestNetwork {
+    public var interface: String
+
+    public init(interface: String) { self.interface = interface }
+
+    public var netdev: String { "tap,id=net0,ifname=\(interface),script=no,downscript=no" }
+}
+
+/// Frames as UDP datagrams on 127.0.0.1: QEMU receives on `localPort` and sends to `remotePort`,
+/// where another program carries them on (e.g. a link simulator).
+public struct DatagramNetwork: GuestNetwork {
+    public var localPort: UInt16
+    public var remotePort: UInt16
+
+    public init(localPort: UInt16, remotePort: UInt16) {
+        self.localPort = localPort
+        self.remotePort = remotePort
+    }
+
+    public var netdev: String {
+        "dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=\(localPort),"
+            + "remote.type=inet,remote.host=127.0.0.1,remote.port=\(remotePort)"
     }
 }
 
@@ -136,7 +177,12 @@ public enum QEMU {
         guard let executable = try? Shell.locate(configuration.target.qemuBinary) else {
             throw ToolFailure(description: "\(configuration.target.qemuBinary) not found on PATH: install the Debian package \(configuration.target.qemuPackage)")
         }
-        return try QEMUInstance(executable: executable, arguments: configuration.arguments, echo: echo)
+        guard let prefix = configuration.launchPrefix.first else {
+            return try QEMUInstance(executable: executable, arguments: configuration.arguments, echo: echo)
+        }
+        let launcher = try Shell.locate(prefix)
+        let arguments = configuration.launchPrefix.dropFirst() + [executable] + configuration.arguments
+        return try QEMUInstance(executable: launcher, arguments: Array(arguments), echo: echo)
     }
 }
 

@@ -9,7 +9,7 @@ public enum DropReason: Int, CaseIterable, Sendable, Error {
     case fragment             // IPv4 fragments are not reassembled
     case badAddress           // malformed ARP, martian source, ...
     case noListener           // TCP/UDP to a closed port
-    case backlogFull          // SYN refused: listener backlog or connection limit reached
+    case backlogFull          // listener backlog full (SYN dropped or a stale half-open connection gave way), or connection limit
     case arpUnresolved        // outgoing packet dropped: next hop never answered ARP
     case arpQueueFull         // outgoing packet dropped: too many waiting for ARP
     case unacceptableSegment  // TCP segment outside the receive window or failing RFC 5961 checks

@@ -2,10 +2,11 @@ import Foundation
 import Liu
 import Testing
 
-/// The QEMU arguments a `UserNetwork` adds: the right card per machine and one forward per port.
-@Suite("QEMU user networking arguments")
+/// The QEMU arguments a `UserNetwork` or `TapNetwork` adds: the right card per machine and one
+/// forward per port; a launch prefix goes before the QEMU binary.
+@Suite("QEMU network arguments")
 struct UserNetworkArgumentsTests {
-    private func arguments(_ target: KernelTarget, _ machine: Machine, _ network: UserNetwork?) -> [String] {
+    private func arguments(_ target: KernelTarget, _ machine: Machine, _ network: (any GuestNetwork)?) -> [String] {
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: .tcg,
                                               image: URL(fileURLWithPath: "/kernel.elf"))
         configuration.network = network
@@ -36,5 +37,23 @@ struct UserNetworkArgumentsTests {
         let all = arguments(.x86_64, .pc, nil)
         #expect(!all.contains("-netdev"))
         #expect(!all.contains { $0.hasPrefix("virtio-net") })
+    }
+
+    @Test("a tap network names its interface and leaves scripts off")
+    func tap() {
+        let all = arguments(.aarch64, .virt, TapNetwork(interface: "tap0"))
+        guard let index = all.firstIndex(of: "-netdev") else {
+            Issue.record("no -netdev in \(all)")
+            return
+        }
+        #expect(all[index + 1] == "tap,id=net0,ifname=tap0,script=no,downscript=no")
+        #expect(all[index + 3] == "virtio-net-device,netdev=net0")
+    }
+
+    @Test("a datagram network sends to its remote port and receives on its local one")
+    func datagram() {
+        let all = arguments(.x86_64, .pc, DatagramNetwork(localPort: 47001, remotePort: 47002))
+        #expect(all.contains("dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=47001,"
+            + "remote.type=inet,remote.host=127.0.0.1,remote.port=47002"))
     }
 }

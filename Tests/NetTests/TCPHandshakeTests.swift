@@ -119,6 +119,43 @@ import Net
         #expect(host.stack.stats[.backlogFull] == 3)
     }
 
+    @Test func staleHalfOpenConnectionGivesWayToANewSYN() throws {
+        let host = CapturedStack()
+        host.learnPeer()
+        let listener = try host.stack.tcp.listen(port: 80, backlog: 2)
+        let first = host.deliverTCP(port: 80, peerPort: 2000, seq: 1, flags: .syn)
+        host.deliverTCP(port: 80, peerPort: 2001, seq: 1, flags: .syn)
+        host.advance(by: 1 * second + 1)                              // both SYN-ACKs retransmitted
+        let newest = host.deliverTCP(port: 80, peerPort: 2002, seq: 1, flags: .syn)
+        #expect(newest.count == 1 && newest.first?.flags == [.syn, .ack])
+        #expect(listener.halfOpenCount == 2 && host.stack.stats[.backlogFull] == 1)
+        // The oldest gave way: its handshake's last ACK finds no connection and is reset.
+        let late = host.deliverTCP(port: 80, peerPort: 2000, seq: 2, ack: (first.first?.seq ?? 0) &+ 1, flags: .ack)
+        #expect(late.count == 1 && late.first?.flags == .rst)
+    }
+
+    /// A flood of SYNs from addresses that never complete the handshake must not close the
+    /// port to a real client until the flood's half-open connections time out.
+    @Test func clientGetsInASecondAfterASYNFlood() throws {
+        let host = CapturedStack()
+        host.learnPeer()
+        let listener = try host.stack.tcp.listen(port: 80, backlog: 8)
+        var accepted = 0
+        listener.onAccept = { _ in accepted += 1 }
+        for index in 0 ..< 100 {
+            let source = IPv4Address(10, 0, 3, UInt8(1 + index))
+            _ = host.deliverIP(proto: 6, Frames.tcp(from: SocketAddress(source, UInt16(1024 + index)),
+                                                    to: SocketAddress(CapturedStack.ip, 80), seq: 7, flags: .syn),
+                               from: source)
+        }
+        #expect(host.deliverTCP(port: 80, seq: 100, flags: .syn).isEmpty)    // during the flood: dropped
+        host.advance(by: 1 * second + 1)
+        let synAck = host.deliverTCP(port: 80, seq: 100, flags: .syn)         // the client's retransmission
+        #expect(synAck.count == 1 && synAck.first?.flags == [.syn, .ack])
+        host.deliverTCP(port: 80, seq: 101, ack: (synAck.first?.seq ?? 0) &+ 1, flags: .ack)
+        #expect(accepted == 1)
+    }
+
     @Test func synFloodStaysBounded() throws {
         let host = CapturedStack()
         host.learnPeer()

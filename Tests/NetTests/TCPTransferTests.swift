@@ -59,6 +59,20 @@ import Net
         #expect(pair.client.writableBytes > 0)
     }
 
+    /// A writer that never writes more than `writableBytes` (as the echo service does) fills the
+    /// buffer exactly, without a short write; it must still hear when space frees, or it stalls.
+    @Test func onWritableAfterAWriteThatFillsTheBufferExactly() throws {
+        var parameters = NetworkParameters()
+        parameters.tcpSendBufferSize = 10_000
+        let pair = try ConnectedPair(wire: TestWire(parameters: parameters))
+        #expect(pair.client.write([UInt8](repeating: 1, count: pair.client.writableBytes)) == 10_000)
+        #expect(pair.client.writableBytes == 0)
+        var writable = 0
+        pair.client.onWritable = { writable += 1 }
+        #expect(pair.wire.run(until: { writable > 0 }))
+        #expect(pair.client.writableBytes > 0)
+    }
+
     @Test func zeroWindowPersistAndWindowUpdate() throws {
         var parameters = NetworkParameters()
         parameters.tcpReceiveBufferSize = 8192

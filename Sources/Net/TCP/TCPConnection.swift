@@ -9,14 +9,14 @@ public final class TCPConnection {
     /// The user has seen this connection (accepted or actively opened), so it gets `onClosed`.
     var isUserVisible = false
     var closeReported = false
-    /// A write was cut short by a full send buffer: report `onWritable` when space frees.
+    /// A write filled the send buffer (or was cut short by it): report `onWritable` when space frees.
     var writeBlocked = false
 
     /// Active open completed.
     public var onConnected: (() -> Void)?
     /// New data (or the end of the stream) can be read.
     public var onReadable: (() -> Void)?
-    /// Send buffer space became free after a short write.
+    /// Send buffer space became free after a write that filled the buffer or was cut short.
     public var onWritable: (() -> Void)?
     /// The connection is over; no further callbacks follow.
     public var onClosed: ((TCPCloseReason) -> Void)?
@@ -71,7 +71,7 @@ public final class TCPConnection {
     public func write(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard canWrite else { return 0 }
         let accepted = tcb.sendQueue.append(bytes)
-        if accepted < bytes.count { writeBlocked = true }
+        if accepted < bytes.count || tcb.sendQueue.freeSpace == 0 { writeBlocked = true }
         if accepted > 0 && tcb.state.isSynchronized {
             output()
             scheduleTimers()
@@ -147,7 +147,7 @@ public final class TCPConnection {
     }
 
     func releaseBacklogSlot() {
-        listener?.halfOpenCount -= 1
+        listener?.halfOpen.removeAll { $0 === self }
         listener = nil
     }
 

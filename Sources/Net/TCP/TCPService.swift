@@ -22,10 +22,13 @@ struct TCPTables {
 /// A listening port. `onAccept` is called for every connection that completes the handshake.
 public final class TCPListener {
     public let port: UInt16
-    /// Most half-open (SYN-RECEIVED) connections kept at once; further SYNs are dropped.
+    /// Most half-open (SYN-RECEIVED) connections kept at once; a SYN beyond it is dropped, or
+    /// replaces the oldest when that one's SYN-ACK has already been retransmitted.
     public let backlog: Int
     public var onAccept: ((TCPConnection) -> Void)?
-    public internal(set) var halfOpenCount = 0
+    /// Half-open connections, oldest first.
+    var halfOpen: [TCPConnection] = []
+    public var halfOpenCount: Int { halfOpen.count }
     private var stack: NetworkStack?
 
     init(port: UInt16, backlog: Int, stack: NetworkStack) {
@@ -122,13 +125,21 @@ extension NetworkStack {
         replyWithReset(to: segment, local: local, remote: remote)
     }
 
+    /// With the backlog full, the oldest half-open connection gives way once its SYN-ACK has gone
+    /// unanswered for a retransmission timeout (RFC 4987 section 3.4): otherwise a SYN flood from
+    /// addresses that never answer would close the port to everyone for a minute. Younger ones
+    /// are kept, so a burst of real clients beyond the backlog is delayed (their SYNs are
+    /// retransmitted) rather than reset.
     private func acceptSYN(_ segment: TCPSegment, local: SocketAddress, remote: SocketAddress, listener: TCPListener) {
-        guard listener.halfOpenCount < listener.backlog, tcpTables.connections.count < parameters.tcpMaxConnections else {
-            return stats.drop(.backlogFull)
+        if listener.halfOpen.count >= listener.backlog {
+            guard let oldest = listener.halfOpen.first, oldest.tcb.retransmissions > 0 else { return stats.drop(.backlogFull) }
+            stats.drop(.backlogFull)
+            oldest.terminate(.aborted)
         }
+        guard tcpTables.connections.count < parameters.tcpMaxConnections else { return stats.drop(.backlogFull) }
         let connection = makeConnection(state: .synReceived, local: local, remote: remote)
         connection.listener = listener
-        listener.halfOpenCount += 1
+        listener.halfOpen.append(connection)
         connection.acceptSYN(segment)
     }
 
