@@ -29,7 +29,7 @@ extension TCPConnection {
         if let listenerPort {
             guard let listener = listeners[listenerPort] else { throw .inconsistentConnection(connection.id) }
             connection.listener = listener
-            listener.halfOpenCount += 1
+            listener.halfOpen.append(connection)
         }
         return connection
     }
