@@ -1,0 +1,49 @@
+import Foundation
+import Liu
+import Testing
+
+/// Issue 6 against Linux's own TCP: the echo service on a tap device in a test namespace is
+/// live-updated while a Linux client streams through it or holds thousands of connections.
+@Suite("Live updates under a Linux peer", .serialized,
+       .enabled(if: PeerNamespace.unavailableReason == nil, Comment(rawValue: PeerNamespace.unavailableReason ?? "")))
+struct LinuxPeerUpdateTests {
+    static let cases = BootCase.tcg.filter { $0.machine != .pc || $0.target == .i686 }.filter { $0.machine != .microvm || $0.target == .x86_64 }
+
+    @Test("256 MiB streamed through an update arrive intact", arguments: cases)
+    func streamThroughUpdate(_ boot: BootCase) throws {
+        let image = try KernelImages.image(boot.target, label: "2")
+        try PeerNamespace.withEchoGuest(boot) { namespace, instance in
+            let bytes = 256 << 20
+            let result = try namespace.runPython("update_peer.py", ["stream", PeerNamespace.guestAddress, "\(bytes)",
+                                                                     image.path, "\(96 << 20)"], timeout: 600).json()
+            #expect(result["errors"] as? [String] == [], "\(result)")
+            #expect(result["received"] as? Int == bytes, "\(result)")
+            #expect(result["received_sha256"] as? String == result["sent_sha256"] as? String, "digests differ: \(result)")
+            let answer = (result["push"] as? [String: Any])?["answer"] as? [String]
+            #expect(answer?.first == "accepted \(try Data(contentsOf: image).count)" && answer?.last == "swapped", "\(result)")
+            #expect(instance.serialOutput.contains("queues adopted from the previous kernel"), "\(instance.serialOutput)")
+            let downtime = instance.serialOutput.split(whereSeparator: \.isNewline).first { $0.hasPrefix("update: downtime") }
+            print("stream through an update \(boot.testDescription): "
+                + String(format: "%.1f MB/s, longest receive gap %.0f ms, ", Double(bytes) / (result["seconds"] as? Double ?? 1) / 1e6,
+                         result["longest_gap_ms"] as? Double ?? -1)
+                + "Linux retransmitted \(result["retransmitted_segments"] ?? "?") segments, \(result["timeouts"] ?? "?") retransmission timeouts; "
+                + "\(downtime ?? "no downtime line")")
+        }
+    }
+
+    @Test("10,000 idle connections survive an update", arguments: cases)
+    func tenThousandConnections(_ boot: BootCase) throws {
+        let image = try KernelImages.image(boot.target, label: "2")
+        try PeerNamespace.withEchoGuest(boot) { namespace, instance in
+            let count = 10_000
+            let result = try namespace.runPython("update_peer.py", ["hold", PeerNamespace.guestAddress, "\(count)", image.path],
+                                                 timeout: 900).json()
+            #expect(result["opened"] as? Int == count, "\(result)")
+            #expect((result["push"] as? [String])?.last == "swapped", "\(result)")
+            #expect(result["survived"] as? Int == count, "\(result)")
+            let downtime = instance.serialOutput.split(whereSeparator: \.isNewline).first { $0.hasPrefix("update: downtime") }
+            print("\(count) connections through an update \(boot.testDescription): \(result["survived"] ?? "?") survived; "
+                + "\(downtime ?? "no downtime line\n\(instance.serialOutput)")")
+        }
+    }
+}
