@@ -19,10 +19,21 @@ struct RollbackTests {
         ("fail-heap", "PANIC: the heap grew into the storage area"),
     ]
 
+    /// A spin with interrupts off is caught by the NMI watchdog on x86; aarch64 has none yet.
+    static let spin = (label: "fail-spin", failure: "trial failed: no confirmation before the deadline")
+
+    static func scenarios(_ target: KernelTarget) -> [(label: String, failure: String)] {
+        if target == .aarch64 {
+            print("rollback aarch64: the interrupts-off spin is not covered (no NMI-style watchdog on QEMU virt yet)")
+            return recoverable
+        }
+        return recoverable + [spin]
+    }
+
     @Test("a failing update rolls back to the known-good image with the state", arguments: cases)
     func rollBack(_ boot: BootCase) throws {
         let good = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target)))
-        for scenario in Self.recoverable {
+        for scenario in Self.scenarios(boot.target) {
             let bad = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, label: scenario.label)))
             try boot.withCounter(commandLine: "liu.confirm-ms=2000") { (guest: CounterGuest) throws in
                 #expect(try guest.registerRollback(good) == .accepted(bytes: good.count))

@@ -18,12 +18,16 @@ enum Trial {
     /// This kernel came by an update or a rollback and has not confirmed yet.
     static var isPending: Bool { purpose != nil }
 
-    /// Called at boot once the clock runs: arms the watchdog when a block says so.
+    /// Called at boot once the clock runs: arms the watchdogs when a block says so (the tick
+    /// sees a hang with interrupts on; where the platform has one, an NMI sees a spin with
+    /// interrupts off).
     static func begin(_ block: SoftResetBlock?) {
         guard let block else { return }
         purpose = block.purpose
         attempt = block.attempt
-        if block.confirmWithin > 0 { deadline = block.confirmWithin }
+        guard block.confirmWithin > 0 else { return }
+        deadline = block.confirmWithin
+        _ = Arch.armHangWatchdog()
     }
 
     /// The confirmation deadline an update gives the next kernel, in ns after its entry.
@@ -36,6 +40,7 @@ enum Trial {
         guard let confirmed = purpose else { return }
         purpose = nil
         deadline = nil
+        Arch.disarmHangWatchdog()
         LiveUpdate.discard(at: StorageArea.pointer, limit: StorageArea.size)
         Console.write(confirmed == .update ? "update: confirmed\n" : "rollback: confirmed, running the known-good image\n")
     }
@@ -52,6 +57,7 @@ enum Trial {
     static func failed(_ reason: StaticString) {
         guard let pending = purpose else { return }
         Arch.disableInterrupts()
+        Arch.disarmHangWatchdog()
         Console.write("\ntrial failed: ")
         Console.write(reason)
         Console.newline()

@@ -42,6 +42,11 @@ enum Arch {
 
     static func installTraps() { GICv2.initialize() }
 
+    /// None yet: QEMU virt has no watchdog device, and an FIQ watchdog would need the GIC's
+    /// interrupt groups. A spin with interrupts off is left to the host (docs/update-sequence.md).
+    static func armHangWatchdog() -> Bool { false }
+    static func disarmHangWatchdog() {}
+
     /// The architected counter states its own frequency: nothing to measure.
     static func calibrate() -> TimerCalibration {
         let hertz = readCounterFrequency()

@@ -59,10 +59,23 @@ enum IOAPIC {
     /// Level-triggered, active high (QEMU's PCI links and virtio-mmio lines), fixed delivery to
     /// the boot CPU (local APIC ID 0). False when no I/O APIC has that GSI.
     static func route(gsi: UInt32, vector: UInt8) -> Bool {
+        program(gsi: gsi, UInt32(vector) | 1 << 15)
+    }
+
+    /// Edge-triggered, delivered as an NMI (which `cli` does not hold off) to the boot CPU.
+    static func routeAsNMI(gsi: UInt32) -> Bool {
+        program(gsi: gsi, 4 << 8)
+    }
+
+    static func mask(gsi: UInt32) {
+        _ = program(gsi: gsi, 1 << 16)
+    }
+
+    private static func program(gsi: UInt32, _ low: UInt32) -> Bool {
         let (registers, pin) = gsi < secondaryBase ? (primary, gsi) : (secondary, gsi - secondaryBase)
         guard pin < pinCount(registers) else { return false }
         write(registers, 0x10 + 2 * pin + 1, 0)
-        write(registers, 0x10 + 2 * pin, UInt32(vector) | 1 << 15)
+        write(registers, 0x10 + 2 * pin, low)
         return true
     }
 }

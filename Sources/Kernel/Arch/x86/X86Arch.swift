@@ -23,6 +23,10 @@ enum Arch {
         X86BootInfo.read(magic: UInt32(truncatingIfNeeded: magic), address: info)
     }
 
+    /// An NMI watchdog that sees a spin with interrupts off (see `HangWatchdog`).
+    static func armHangWatchdog() -> Bool { HangWatchdog.arm() }
+    static func disarmHangWatchdog() { HangWatchdog.disarm() }
+
     static func installTraps() {
         LegacyPIC.remapAndMask()
         IOAPIC.maskAll()
