@@ -73,7 +73,7 @@ public struct KernelBuild: Sendable {
         if isStale(image, inputs: objects + [script]) {
             try Shell.run("ld.lld", ["-m", target.linkerEmulation, "-T", script.path, "--gc-sections", "-z", "max-page-size=4096",
                                      "-nostdlib", "-static", "-o", debugImage.path] + objects.map(\.path))
-            try Shell.run("llvm-objcopy", ["--strip-all", debugImage.path, image.path])
+            try Shell.run("llvm-objcopy", ["--strip-all", "--strip-sections", debugImage.path, image.path])
         }
         return image
     }

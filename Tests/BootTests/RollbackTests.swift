@@ -59,6 +59,23 @@ struct RollbackTests {
         }
     }
 
+    /// Two-phase commit: the image an update installed becomes the known-good image only once
+    /// it confirms, so a later failing update comes back to it (not to an older one).
+    @Test("a confirmed update becomes the known-good image", arguments: cases)
+    func confirmedUpdateBecomesKnownGood(_ boot: BootCase) throws {
+        let second = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, label: "2")))
+        let bad = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, label: "fail-exception")))
+        try boot.withCounter(commandLine: "liu.confirm-ms=2000") { (guest: CounterGuest) throws in
+            #expect(try guest.request() == "count=1 boots=1 version=1")
+            #expect(try guest.push(second) == .accepted(bytes: second.count))
+            #expect(try guest.awaitBoot(2).version == "2")
+            #expect(try guest.push(bad) == .accepted(bytes: bad.count))
+            let status = try guest.awaitBoot(3, timeout: 60)
+            #expect(status.version == "2" && status.count == 1, "\(status)\n\(guest.instance.serialOutput)")
+            #expect(guest.instance.serialOutput.contains("rolling back to the known-good image with the saved state"))
+        }
+    }
+
     @Test("an update without a known-good image that fails hard-resets into the original image", arguments: cases)
     func noKnownGoodImage(_ boot: BootCase) throws {
         try expectHardReset(boot, knownGood: nil, expected: "no known-good image: hard reset")

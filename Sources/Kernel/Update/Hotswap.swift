@@ -80,9 +80,16 @@ enum Hotswap {
         panic("hotswap: the stub returned")
     }
 
-    /// What `validate` protects, in the order it passes the ranges.
-    static let protectedRangeNames = ["the hotswap window", "the storage area", "the rollback slot", "device memory",
-                                      "the received image"]
+    /// What `validate` protects, by the index of the range it passes.
+    static func protectedRangeName(_ index: Int) -> StaticString {
+        switch index {
+        case 0: "the hotswap window"
+        case 1: "the storage area"
+        case 2: "the rollback region"
+        case 3: "device memory"
+        default: "the received image"
+        }
+    }
 
     /// Checks `image`, where it lies now, as a kernel for this architecture that the stub can
     /// load without overwriting the window, the storage area or the image itself.

@@ -31,7 +31,7 @@ extension Hotswap.Failure {
     var reason: String {
         switch self {
         case .invalidImage(.segmentOverlapsForbiddenRange(let index, let range)):
-            "segment \(index) overlaps \(Hotswap.protectedRangeNames[min(range, Hotswap.protectedRangeNames.count - 1)])"
+            "segment \(index) overlaps \(Hotswap.protectedRangeName(range).description)"
         case .invalidImage(let error): error.reason
         case .stateNotSaved(let error): "saving the state failed: \(error.reason)"
         case .blockNotWritten: "the soft-reset block could not be written"

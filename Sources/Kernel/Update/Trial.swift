@@ -3,8 +3,9 @@ import LiveUpdate
 /// Two-phase commit of an update. A kernel started by an update is on trial: it keeps the
 /// stored state valid and must `confirm()` within the deadline the old kernel set. Until then
 /// any failure (CPU exception, panic, failed resume, heap exhausted, no confirmation: the
-/// timer tick is the watchdog) rolls back to the known-good image in the rollback slot, with
-/// the state when it is still valid. A kernel started by a rollback, or one on trial without a
+/// timer tick and, on x86, an NMI are the watchdogs) rolls back to the known-good image, with
+/// the state when it is still valid. Its confirmation makes it the known-good image for the
+/// next update (`RollbackSlot`). A kernel started by a rollback, or one on trial without a
 /// known-good image, hard-resets instead, so the hypervisor boots its original image: a
 /// failure never loops.
 enum Trial {
@@ -42,6 +43,7 @@ enum Trial {
         deadline = nil
         Arch.disarmHangWatchdog()
         LiveUpdate.discard(at: StorageArea.pointer, limit: StorageArea.size)
+        if confirmed == .update { RollbackSlot.promoteCandidate() }
         Console.write(confirmed == .update ? "update: confirmed\n" : "rollback: confirmed, running the known-good image\n")
     }
 
@@ -66,6 +68,7 @@ enum Trial {
             Arch.hardReset()
         }
         purpose = nil
+        RollbackSlot.dropCandidate()
         rollBack(to: image)
     }
 

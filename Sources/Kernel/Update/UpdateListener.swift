@@ -78,6 +78,7 @@ final class UpdateListener {
             do throws(Hotswap.Failure) {
                 if role == .update {
                     _ = try Hotswap.validate(UnsafeRawBufferPointer(image))
+                    try? RollbackSlot.stageCandidate(UnsafeRawBufferPointer(image))
                 } else {
                     try RollbackSlot.register(UnsafeRawBufferPointer(image))
                 }

@@ -1,5 +1,5 @@
 /// A network device handed to the next kernel without a reset (soft-reset block offsets
-/// 160..<256): where the device is, what was negotiated, and both virtqueues in virtio terms.
+/// 160..<240): where the device is, what was negotiated, and both virtqueues in virtio terms.
 /// The queues and their buffers lie in the device memory region, which the next kernel keeps.
 public struct NICHandover: Equatable, Sendable {
     /// One split virtqueue: descriptor `i` is bound to buffer `i` of `size` equal buffers.

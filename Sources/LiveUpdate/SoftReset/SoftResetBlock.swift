@@ -19,7 +19,8 @@ public struct SoftResetBlock: Equatable, Sendable {
         static let stopCounter = 96, savedCounter = 104, handoverCounter = 112
         static let confirmWithin = 120, purpose = 128, attempt = 132, rollbackCapacity = 136
         static let deviceMemoryAddress = 144, deviceMemorySize = 152
-        /// 160..<256: `NICHandover`, zero when there is none.
+        /// 160..<240: `NICHandover`, zero when there is none.
+        static let rollbackRegion = 240, candidateSize = 248
         static let commandLine = 256
     }
 
@@ -31,11 +32,14 @@ public struct SoftResetBlock: Equatable, Sendable {
     public var timerHz: UInt64
     public var storageAddress: UInt64
     public var storageSize: UInt64
-    /// The slot that keeps the known-good image for a rollback (`rollbackCapacity` bytes at
-    /// `rollbackAddress`) and the length of the image in it (zero: none).
+    /// The region that keeps images for rollbacks (`rollbackCapacity` bytes at
+    /// `rollbackRegion`, two halves): the known-good image at `rollbackAddress` (`rollbackSize`
+    /// bytes, zero: none) and the candidate an update tries in the other half.
+    public var rollbackRegion: UInt64 = 0
+    public var rollbackCapacity: UInt64 = 0
     public var rollbackAddress: UInt64 = 0
     public var rollbackSize: UInt64 = 0
-    public var rollbackCapacity: UInt64 = 0
+    public var candidateSize: UInt64 = 0
     /// The counter when the update started, and the frequency to read it with.
     public var updateStartCounter: UInt64
     public var updateCounterHz: UInt64
@@ -84,6 +88,7 @@ public struct SoftResetBlock: Equatable, Sendable {
          (Layout.stopCounter, stopCounter), (Layout.savedCounter, savedCounter), (Layout.handoverCounter, handoverCounter),
          (Layout.confirmWithin, confirmWithin), (Layout.rollbackCapacity, rollbackCapacity),
          (Layout.deviceMemoryAddress, deviceMemoryAddress), (Layout.deviceMemorySize, deviceMemorySize),
+         (Layout.rollbackRegion, rollbackRegion), (Layout.candidateSize, candidateSize),
          (Layout.purpose, UInt64(purpose.rawValue) | UInt64(attempt) << 32)]
     }
 
@@ -134,9 +139,12 @@ public struct SoftResetBlock: Equatable, Sendable {
         rollbackCapacity = block.loadLE(at: Layout.rollbackCapacity, as: UInt64.self)
         deviceMemoryAddress = block.loadLE(at: Layout.deviceMemoryAddress, as: UInt64.self)
         deviceMemorySize = block.loadLE(at: Layout.deviceMemorySize, as: UInt64.self)
+        rollbackRegion = block.loadLE(at: Layout.rollbackRegion, as: UInt64.self)
+        candidateSize = block.loadLE(at: Layout.candidateSize, as: UInt64.self)
         nic = NICHandover.read(from: block)
         attempt = block.loadLE(at: Layout.attempt, as: UInt32.self)
-        guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0, rollbackSize <= rollbackCapacity,
+        guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0,
+              rollbackSize <= rollbackCapacity / 2, candidateSize <= rollbackCapacity / 2,
               let purpose = Purpose(rawValue: block.loadLE(at: Layout.purpose, as: UInt32.self))
         else { throw .implausibleValues }
         self.purpose = purpose

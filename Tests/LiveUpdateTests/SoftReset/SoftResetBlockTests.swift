@@ -37,9 +37,11 @@ struct SoftResetBlockTests {
     @Test("round trip keeps every field and the command line")
     func roundTrip() throws {
         var block = Self.sample
-        block.rollbackAddress = 0x2000_0000
+        block.rollbackRegion = 0x2000_0000
+        block.rollbackAddress = 0x2008_0000
         block.rollbackSize = 0x1_0000
         block.rollbackCapacity = 0x10_0000
+        block.candidateSize = 0x2_0000
         block.stopCounter = 0x1234_5678_9B00
         block.savedCounter = 0x1234_5678_9C00
         block.handoverCounter = 0x1234_5678_9D00
@@ -136,7 +138,7 @@ struct SoftResetBlockTests {
         #expect(try Buffer(noCounter).refusal() == .implausibleValues)
         var oversizedRollback = Self.sample
         oversizedRollback.rollbackSize = 2
-        oversizedRollback.rollbackCapacity = 1
+        oversizedRollback.rollbackCapacity = 2
         #expect(try Buffer(oversizedRollback).refusal() == .implausibleValues)
     }
 
