@@ -24,25 +24,26 @@ PORT = 7
 TIMEOUT = 60.0
 
 
+def send_stream(sock, total, seed, digest, failures):
+    """Sends `total` pseudo-random bytes from `seed`, then half-closes; notes failures."""
+    generator, left = random.Random(seed), total
+    try:
+        while left:
+            chunk = generator.randbytes(min(256 * 1024, left))
+            digest.update(chunk)
+            sock.sendall(chunk)
+            left -= len(chunk)
+        sock.shutdown(socket.SHUT_WR)
+    except OSError as error:
+        failures.append(f"send with {left} bytes left: {error}")
+
+
 def stream(host, total, seed):
     sock = socket.create_connection((host, PORT), timeout=TIMEOUT)
     sent_digest, received_digest = hashlib.sha256(), hashlib.sha256()
     failures = []
-
-    def send():
-        generator, left = random.Random(seed), total
-        try:
-            while left:
-                chunk = generator.randbytes(min(256 * 1024, left))
-                sent_digest.update(chunk)
-                sock.sendall(chunk)
-                left -= len(chunk)
-            sock.shutdown(socket.SHUT_WR)
-        except OSError as error:
-            failures.append(f"send with {left} bytes left: {error}")
-
     started = time.monotonic()
-    sender = threading.Thread(target=send)
+    sender = threading.Thread(target=send_stream, args=(sock, total, seed, sent_digest, failures))
     sender.start()
     received = 0
     try:

@@ -13,14 +13,14 @@ test's network namespace. Prints one JSON object.
 """
 import hashlib
 import json
-import random
 import resource
-import selectors
 import socket
 import struct
 import sys
 import threading
 import time
+
+from echo_client import send_stream
 
 ECHO_PORT, UPDATE_PORT, TIMEOUT = 7, 666, 60.0
 
@@ -68,24 +68,12 @@ def stream(host, total, image, after):
     sent_digest, received_digest = hashlib.sha256(), hashlib.sha256()
     failures, pushed = [], {}
 
-    def send():
-        generator, left = random.Random(7), total
-        try:
-            while left:
-                chunk = generator.randbytes(min(256 * 1024, left))
-                sent_digest.update(chunk)
-                sock.sendall(chunk)
-                left -= len(chunk)
-            sock.shutdown(socket.SHUT_WR)
-        except OSError as error:
-            failures.append(f"send with {left} bytes left: {error}")
-
     def update():
         started = time.monotonic()
         pushed["answer"] = push(host, image)
         pushed["seconds"] = time.monotonic() - started
 
-    sender = threading.Thread(target=send)
+    sender = threading.Thread(target=send_stream, args=(sock, total, 7, sent_digest, failures))
     sender.start()
     updater = threading.Thread(target=update)
     received, longest, last = 0, 0.0, time.monotonic()
