@@ -27,6 +27,16 @@ enum Memory {
         }
     }
 
+    /// A fixed region at the top of `[usableStart, end)`, below the heap's reach: `key=BYTES`
+    /// from the command line or `defaultBytes`, at most `1/share` of the range, rounded down to
+    /// `granule` (a power of two).
+    static func carveRegion(below end: UInt, usableStart: UInt, key: StaticString, defaultBytes: UInt64,
+                            share: UInt, granule: UInt) -> (start: UInt, size: Int) {
+        let requested = BootArguments.integer(for: key) ?? defaultBytes
+        let bytes = UInt(min(requested, UInt64((end - usableStart) / share))) & ~(granule - 1)
+        return (end - bytes, Int(bytes))
+    }
+
     static func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
         heap?.allocate(byteCount: byteCount, alignment: alignment)
     }

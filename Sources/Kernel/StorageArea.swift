@@ -11,11 +11,8 @@ enum StorageArea {
 
     /// Reserves the area below `usableEnd`; returns where the heap must end.
     static func reserve(usableStart: UInt, usableEnd: UInt) -> UInt {
-        let requested = BootArguments.integer(for: "liu.storage") ?? UInt64((usableEnd - usableStart) / 16)
-        let capped = min(requested, UInt64((usableEnd - usableStart) / 2))
-        let bytes = UInt(capped) & ~4095
-        start = usableEnd - bytes
-        size = Int(bytes)
+        (start, size) = Memory.carveRegion(below: usableEnd, usableStart: usableStart, key: "liu.storage",
+                                           defaultBytes: UInt64((usableEnd - usableStart) / 16), share: 2, granule: 4096)
         return start
     }
 

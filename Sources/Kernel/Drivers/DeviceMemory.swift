@@ -16,10 +16,8 @@ enum DeviceMemory {
 
     /// Reserves the region below `end`; returns where the heap must end.
     static func reserve(below end: UInt, usableStart: UInt) -> UInt {
-        let requested = BootArguments.integer(for: "liu.device-memory") ?? defaultSize
-        let bytes = UInt(min(requested, UInt64((end - usableStart) / 4))) & ~4095
-        start = end - bytes
-        size = Int(bytes)
+        (start, size) = Memory.carveRegion(below: end, usableStart: usableStart, key: "liu.device-memory",
+                                           defaultBytes: defaultSize, share: 4, granule: 4096)
         next = start
         return start
     }

@@ -19,13 +19,9 @@ enum CounterService {
         }
         if !restored { state = CounterState() }
         let updates = openPorts(network)
-        UpdateDowntime.serviceResumed()
-        Trial.confirm()
+        network.serving("counter")
         state.recordBoot(version: ImageVersion.label, downtime: UpdateDowntime.last?.total)
         if SoftResetBoot.happened {
-            BootTimeline.print()
-            UpdateDowntime.last?.print()
-            network.report("counter")
             Console.write(restored ? "counter: state restored\n" : "counter: no saved state, starting from zero\n")
         }
         Console.write("counter: version ")

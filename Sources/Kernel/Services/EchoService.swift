@@ -31,11 +31,8 @@ enum EchoService {
         } catch {
             NetworkService.fail("echo", "cannot open port 7")
         }
-        UpdateDowntime.serviceResumed()
-        Trial.confirm()
+        network.serving("echo")
         if SoftResetBoot.happened {
-            UpdateDowntime.last?.print()
-            network.report("echo")
             Console.write(restored ? "echo: connections restored: " : "echo: nothing restored, connections: ")
             Console.writeDecimal(UInt64(stack.tcp.connectionCount))
             Console.newline()

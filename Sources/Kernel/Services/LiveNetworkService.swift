@@ -40,6 +40,18 @@ extension NetworkService {
         }
     }
 
+    /// The service serves again: the downtime ends, an update on trial is confirmed, and after a
+    /// soft reset what was left unprinted while down (console output counts as downtime) is
+    /// printed: the boot timeline, the downtime and the device report.
+    func serving(_ name: StaticString) {
+        UpdateDowntime.serviceResumed()
+        Trial.confirm()
+        guard SoftResetBoot.happened else { return }
+        BootTimeline.print()
+        UpdateDowntime.last?.print()
+        report(name)
+    }
+
     /// The listener on `port`: the one restored from the previous kernel, or a new one.
     func listen(port: UInt16, backlog: Int) throws(NetError) -> TCPListener {
         if let restored = stack.tcp.listener(port: port) { return restored }

@@ -30,10 +30,9 @@ enum RollbackSlot {
 
     /// Reserves the region below `end` (the storage area's start); returns where the heap must end.
     static func reserve(below end: UInt, usableStart: UInt) -> UInt {
-        let requested = BootArguments.integer(for: "liu.rollback") ?? defaultCapacity
-        let bytes = UInt(min(requested, UInt64((end - usableStart) / 4))) & ~8191
-        start = end - bytes
-        capacity = Int(bytes)
+        // Two halves of whole pages.
+        (start, capacity) = Memory.carveRegion(below: end, usableStart: usableStart, key: "liu.rollback",
+                                               defaultBytes: defaultCapacity, share: 4, granule: 8192)
         return start
     }
 
@@ -49,12 +48,14 @@ enum RollbackSlot {
 
     /// Validates `image` as a kernel for this machine and keeps a copy as the known-good image.
     static func register(_ image: UnsafeRawBufferPointer) throws(Hotswap.Failure) {
+        _ = try Hotswap.validate(image)
         imageSize = 0
         try store(image, inHalf: knownGoodHalf)
         imageSize = image.count
     }
 
-    /// Keeps a copy of the image an update is about to start, as the candidate.
+    /// Keeps a copy of the image an update is about to start (already validated by the update
+    /// listener) as the candidate.
     static func stageCandidate(_ image: UnsafeRawBufferPointer) throws(Hotswap.Failure) {
         candidateSize = 0
         try store(image, inHalf: 1 - knownGoodHalf)
@@ -74,7 +75,6 @@ enum RollbackSlot {
 
     private static func store(_ image: UnsafeRawBufferPointer, inHalf index: Int) throws(Hotswap.Failure) {
         guard image.count <= halfCapacity else { throw .tooLargeForRollbackSlot(halfCapacity) }
-        _ = try Hotswap.validate(image)
         half(index).copyMemory(from: image.baseAddress!, byteCount: image.count)
     }
 
