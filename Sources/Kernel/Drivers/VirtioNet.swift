@@ -117,7 +117,9 @@ final class VirtioNet<Transport: VirtioTransport> {
     /// to the device and returns how many frames arrived.
     func receive(_ body: (UnsafeRawBufferPointer) -> Void) -> Int {
         var frames = 0
+        var returned = false
         while let used = receiveQueue.takeUsed() {
+            returned = true
             let length = Int(min(used.length, Self.bufferSize))
             if length > headerSize {
                 let buffer = UnsafeRawPointer(receiveQueue.buffer(used.descriptor)) + headerSize
@@ -127,7 +129,8 @@ final class VirtioNet<Transport: VirtioTransport> {
             receiveQueue.setDescriptor(used.descriptor, length: Self.bufferSize, flags: Virtqueue.writableFlag, next: 0)
             receiveQueue.offer(used.descriptor)
         }
-        if frames > 0 {
+        // Also after runt frames only: their buffers must go back to the device too.
+        if returned {
             receiveQueue.publish()
             transport.notify(Self.receiveQueueIndex)
         }

@@ -67,9 +67,12 @@ enum Arch {
 
     static func enableInterrupts() { interruptsEnable() }
     static func disableInterrupts() { interruptsDisable() }
+    /// Sleeps until an interrupt is pending, then enables interrupts so that it is taken. WFI
+    /// wakes on a pending IRQ even while PSTATE.I masks it; enabling first would let one
+    /// arrive before the WFI and leave it waiting for the next tick (a lost wake-up).
     static func waitForInterrupt() {
-        interruptsEnable()
         waitForInterruptInstruction()
+        interruptsEnable()
     }
 
     /// Semihosting SYS_EXIT with ADP_Stopped_ApplicationExit makes QEMU exit with the given

@@ -52,8 +52,10 @@ enum Arch {
 
     static func enableInterrupts() { interruptsEnable() }
     static func disableInterrupts() { interruptsDisable() }
-    /// Sleeps until the next interrupt (STI takes effect after HLT starts: no lost wake-up).
-    static func waitForInterrupt() { interruptsEnable(); halt() }
+    /// Enables interrupts and sleeps until the next one. STI and HLT are adjacent in one routine:
+    /// an interrupt pending at STI is taken only once HLT has started, so it cannot slip in
+    /// between and leave the HLT waiting for the next tick (a lost wake-up).
+    static func waitForInterrupt() { enableInterruptsAndHalt() }
 
     /// Powers off through QEMU's isa-debug-exit device (port 0xF4), which makes QEMU exit
     /// with (value << 1) | 1. The value is status + 1 so that QEMU's own failure (1) is

@@ -13,6 +13,7 @@
 @_extern(c, "liu_interrupts_enable") func interruptsEnable()
 @_extern(c, "liu_interrupts_disable") func interruptsDisable()
 @_extern(c, "liu_halt") func halt()
+@_extern(c, "liu_wait_for_interrupt") func enableInterruptsAndHalt()
 @_extern(c, "liu_pause") func pause()
 @_extern(c, "liu_rdrand64") func rdrand64(_ out: UnsafeMutablePointer<UInt64>) -> Int32
 @_extern(c, "liu_triple_fault") func tripleFault()

@@ -5,7 +5,7 @@
     .text
     .globl liu_outb, liu_inb, liu_outw, liu_inw, liu_outl, liu_inl
     .globl liu_rdtsc, liu_rdmsr, liu_wrmsr, liu_cpuid_raw, liu_read_cr2
-    .globl liu_interrupts_enable, liu_interrupts_disable, liu_halt, liu_pause
+    .globl liu_interrupts_enable, liu_interrupts_disable, liu_halt, liu_wait_for_interrupt, liu_pause
     .globl liu_lidt, liu_rdrand64, liu_triple_fault
 liu_outb: mov %esi, %eax; mov %edi, %edx; outb %al, %dx; ret
 liu_outw: mov %esi, %eax; mov %edi, %edx; outw %ax, %dx; ret
@@ -33,6 +33,8 @@ liu_read_cr2: mov %cr2, %rax; ret
 liu_interrupts_enable: sti; ret
 liu_interrupts_disable: cli; ret
 liu_halt: hlt; ret
+/* STI holds interrupts off for one more instruction: one arriving before HLT still ends it. */
+liu_wait_for_interrupt: sti; hlt; ret
 liu_pause: pause; ret
 liu_lidt: lidt (%rdi); ret
 /* Returns 1 and stores a value when RDRAND delivered one. */
@@ -51,7 +53,7 @@ liu_rdrand64:
     .text
     .globl liu_outb, liu_inb, liu_outw, liu_inw, liu_outl, liu_inl
     .globl liu_rdtsc, liu_rdmsr, liu_wrmsr, liu_cpuid_raw, liu_read_cr2
-    .globl liu_interrupts_enable, liu_interrupts_disable, liu_halt, liu_pause
+    .globl liu_interrupts_enable, liu_interrupts_disable, liu_halt, liu_wait_for_interrupt, liu_pause
     .globl liu_lidt, liu_rdrand64, liu_triple_fault
 liu_outb: mov 4(%esp), %edx; mov 8(%esp), %eax; outb %al, %dx; ret
 liu_outw: mov 4(%esp), %edx; mov 8(%esp), %eax; outw %ax, %dx; ret
@@ -80,6 +82,8 @@ liu_read_cr2: mov %cr2, %eax; ret
 liu_interrupts_enable: sti; ret
 liu_interrupts_disable: cli; ret
 liu_halt: hlt; ret
+/* STI holds interrupts off for one more instruction: one arriving before HLT still ends it. */
+liu_wait_for_interrupt: sti; hlt; ret
 liu_pause: pause; ret
 liu_lidt: mov 4(%esp), %eax; lidt (%eax); ret
 liu_rdrand64:
