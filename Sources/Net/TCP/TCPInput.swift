@@ -108,16 +108,17 @@ extension TCPConnection {
         processText(segment)
     }
 
-    /// RFC 9293 sequence number acceptability test against RCV.NXT and RCV.WND.
+    /// RFC 9293 sequence number acceptability test against RCV.NXT and RCV.WND, with the right
+    /// edge included (as Linux does): a segment starting there, or at RCV.NXT of a zero window,
+    /// carries no data we can take but a valid ACK that must be processed (RFC 9293 3.10.7.4's
+    /// "special allowance"). Linux sends its pure ACKs at the right edge of a small window;
+    /// ignoring them deadlocked a transfer with both send buffers full.
     private func isAcceptable(_ segment: TCPSegment) -> Bool {
         let window = tcb.rcvWnd
-        let seq = segment.seq
         let next = tcb.rcvNxt
-        let inWindow = { (s: SeqNum) in next <= s && s < next + window }
-        if segment.length == 0 {
-            return window == 0 ? seq == tcb.rcvNxt : inWindow(seq)
-        }
-        return window > 0 && (inWindow(seq) || inWindow(seq + (segment.length - 1)))
+        if next <= segment.seq && segment.seq <= next + window { return true }
+        let last = segment.seq + (segment.length - 1)
+        return segment.length > 0 && next <= last && last < next + window
     }
 
     /// ACK processing; returns false when the segment must be dropped.
@@ -259,6 +260,7 @@ extension TCPConnection {
             if payload.count > room {
                 payload = UnsafeRawBufferPointer(rebasing: payload[..<max(room, 0)])
                 fin = false
+                tcb.ackNow = true                                  // tells the sender what was taken
             }
             if !payload.isEmpty { receiveData(seq: seq, payload) }
             guard tcb.state != .closed else { return }              // the user aborted in onReadable

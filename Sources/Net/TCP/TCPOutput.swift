@@ -99,8 +99,11 @@ extension TCPConnection {
         scheduleTimers()
     }
 
+    /// A pure ACK carries the highest sequence number sent (SND.MAX, as BSD does), limited to the
+    /// peer's window. SND.NXT lags behind SND.MAX after a timeout rewinds it, and a peer that
+    /// already received up to SND.MAX discards a segment below it, ACK and window update included.
     func sendACK() {
-        sendSegment(flags: [.ack], seq: tcb.sndNxt)
+        sendSegment(flags: [.ack], seq: tcb.sndUna + min(tcb.sndMax - tcb.sndUna, tcb.sndWnd))
     }
 
     /// RFC 5961 challenge ACK, subject to the stack-wide rate limit.

@@ -107,6 +107,17 @@ final class ConnectedPair {
         }
     }
 
+    /// The server echoes what it received, reading no more than its send buffer can take.
+    func echo() {
+        scratch.withUnsafeMutableBytes { buffer in
+            while case let room = min(server.writableBytes, buffer.count), room > 0 {
+                let count = server.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<room]))
+                if count == 0 { break }
+                _ = server.write(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            }
+        }
+    }
+
     /// Sends `clientToServer` and `serverToClient` bytes at the same time; returns when both
     /// arrived or the time limit passed.
     @discardableResult
