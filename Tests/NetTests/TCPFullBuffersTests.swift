@@ -38,6 +38,21 @@ import Net
         #expect(connection.unacknowledgedBytes == 0)
     }
 
+    /// QEMU's user networking repeats its FIN on every ACK; ignoring those ACKs cost a 200 ms
+    /// retransmission timeout at the end of an echo.
+    @Test func ackOnARepeatedFINIsProcessed() throws {
+        let peer = TCPPeer()
+        try peer.establish()
+        let connection = try #require(peer.connection)
+        connection.noDelay = true
+        #expect(connection.write([UInt8](repeating: 4, count: 3000)) == 3000)
+        peer.send(flags: [.fin, .ack])
+        #expect(connection.state == .closeWait && connection.unacknowledgedBytes == 3000)
+        let reply = peer.send(flags: [.fin, .ack], ack: peer.stackSeq &+ 3000)
+        #expect(reply.count == 1 && reply[0].ack == peer.seq &+ 1)  // the duplicate FIN is acknowledged
+        #expect(connection.unacknowledgedBytes == 0)                 // and its ACK taken
+    }
+
     @Test(arguments: [UInt64(1), 2, 3, 4, 5, 6])
     func echoThroughLossAndReordering(seed: UInt64) throws {
         var parameters = NetworkParameters()

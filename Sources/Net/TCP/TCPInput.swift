@@ -89,6 +89,12 @@ extension TCPConnection {
             if !flags.contains(.rst) {
                 if tcb.state == .timeWait && flags.contains(.fin) { enterTimeWait() }
                 tcb.ackNow = true
+                // A duplicate from left of the window still carries a current ACK, which BSD and
+                // Linux process: a peer that repeats its FIN on every ACK would otherwise not be
+                // heard until our retransmission timeout.
+                if flags.contains(.ack), tcb.state.isSynchronized, segment.seq + segment.length <= tcb.rcvNxt {
+                    _ = processACK(segment)
+                }
             }
             return
         }
