@@ -48,4 +48,21 @@ struct LinuxPeerUpdateTests {
                 + "\(downtime ?? "no downtime line\n\(instance.serialOutput)")")
         }
     }
+
+    /// Half-open and closing connections, driven frame by frame from user space so that each is
+    /// held in its state at the guest while the update happens (Peer/update_states.py).
+    @Test("connections in SYN-RECEIVED, FIN-WAIT-1, FIN-WAIT-2 and TIME-WAIT complete after an update", arguments: cases)
+    func openingAndClosingStates(_ boot: BootCase) throws {
+        let image = try KernelImages.image(boot.target, label: "2")
+        try PeerNamespace.withEchoGuest(boot) { namespace, instance in
+            let mac = try #require(LinuxPeer.guestMAC(in: instance.serialOutput), "no MAC in \(instance.serialOutput)")
+            let result = try namespace.runPython("update_states.py", [PeerNamespace.interface, PeerNamespace.guestAddress,
+                                                                       mac, image.path]).json()
+            #expect((result["push"] as? [String])?.last == "swapped", "\(result)")
+            let states = result["states"] as? [String: [String: Any]] ?? [:]
+            for state in ["syn-received", "fin-wait-1", "fin-wait-2", "time-wait"] {
+                #expect(states[state]?["ok"] as? Bool == true, "\(state): \(states[state] ?? result)")
+            }
+        }
+    }
 }
