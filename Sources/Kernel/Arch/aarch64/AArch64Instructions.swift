@@ -6,6 +6,8 @@
 @_extern(c, "liu_interrupts_enable") func interruptsEnable()
 @_extern(c, "liu_interrupts_disable") func interruptsDisable()
 @_extern(c, "liu_wait_for_interrupt") func waitForInterruptInstruction()
+@_extern(c, "liu_fiq_enable") func fiqEnable()
+@_extern(c, "liu_fiq_disable") func fiqDisable()
 @_extern(c, "liu_hvc_call") func hypervisorCall(_ function: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64) -> UInt64
 @_extern(c, "liu_semihosting_call") func semihostingCall(_ operation: UInt64, _ parameters: UnsafeRawPointer) -> UInt64
 @_extern(c, "liu_rndr") func readRandom(_ out: UnsafeMutablePointer<UInt64>) -> Int32

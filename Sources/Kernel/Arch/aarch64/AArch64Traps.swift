@@ -3,7 +3,7 @@
 @_cdecl("aarch64_trap")
 func aarch64Trap(_ kind: UInt64, _ frameAddress: UnsafeMutableRawPointer) {
     let frame = TrapFrame(address: frameAddress)
-    if kind == 1 || kind == 5 {
+    if kind == 1 || kind == 5 || kind == 2 || kind == 6 {   // IRQ, or FIQ (the tick on trial)
         handleInterrupt()
         return
     }

@@ -2,6 +2,7 @@
     .text
     .globl liu_counter, liu_counter_frequency, liu_vtimer_set, liu_vtimer_control
     .globl liu_interrupts_enable, liu_interrupts_disable, liu_wait_for_interrupt
+    .globl liu_fiq_enable, liu_fiq_disable
     .globl liu_hvc_call, liu_semihosting_call, liu_cpu_features0, liu_rndr
 liu_counter:
     isb
@@ -26,6 +27,12 @@ liu_interrupts_disable:
     ret
 liu_wait_for_interrupt:
     wfi
+    ret
+liu_fiq_enable:
+    msr daifclr, #1
+    ret
+liu_fiq_disable:
+    msr daifset, #1
     ret
 liu_hvc_call:                       /* PSCI: x0 function, x1-x3 arguments */
     hvc #0
