@@ -1,4 +1,5 @@
 import KernelCore
+import LiveUpdate
 
 /// What the kernel takes from its loader, copied out of loader memory early (the heap
 /// will reuse that memory).

@@ -1,3 +1,4 @@
+import LiveUpdate
 import KernelCore
 import Testing
 

@@ -1,3 +1,5 @@
+import LiveUpdate
+
 /// What a range of physical memory may be used for, as reported by the firmware or boot loader.
 public enum MemoryKind: Equatable, Sendable {
     case usable
@@ -36,19 +38,6 @@ public struct MemoryRegion: Equatable, Sendable {
         let (sum, overflow) = base.addingReportingOverflow(length)
         return overflow ? .max : sum
     }
-}
-
-/// A half-open range of physical addresses.
-public struct PhysicalRange: Equatable, Sendable {
-    public var start: UInt64
-    public var end: UInt64
-
-    public init(start: UInt64, end: UInt64) {
-        self.start = start
-        self.end = end
-    }
-
-    public var length: UInt64 { end - start }
 }
 
 /// Anything that can list the machine's memory: Multiboot, PVH and device-tree boot information.

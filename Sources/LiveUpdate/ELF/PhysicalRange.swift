@@ -16,6 +16,7 @@ public struct PhysicalRange: Equatable, Sendable {
     }
 
     public var isEmpty: Bool { end <= start }
+    public var length: UInt64 { end - start }
 
     public func contains(_ other: PhysicalRange) -> Bool {
         other.start >= start && other.end <= end
