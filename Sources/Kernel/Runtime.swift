@@ -47,22 +47,3 @@ enum Entropy {
         return z ^ (z >> 31)
     }
 }
-
-/// `ceil` for the standard library's Dictionary capacity math on x86, on the IEEE 754 bit
-/// pattern with integer operations only (a floating-point rounding call could land here again).
-@_cdecl("ceil")
-func ceilDouble(_ value: Double) -> Double {
-    let bits = value.bitPattern
-    let isNegative = bits >> 63 != 0
-    let exponent = Int64((bits >> 52) & 0x7FF) - 1023
-    if exponent >= 52 { return value }                   // already integral, infinite or NaN
-    if exponent < 0 {                                    // |value| < 1
-        if bits << 1 == 0 { return value }               // ±0
-        return isNegative ? -0.0 : 1.0
-    }
-    let fraction: UInt64 = (1 << UInt64(52 - exponent)) - 1
-    if bits & fraction == 0 { return value }
-    let truncated = bits & ~fraction
-    // Adding one unit of the integer part carries into the exponent exactly when it should.
-    return Double(bitPattern: isNegative ? truncated : truncated + fraction + 1)
-}

@@ -18,7 +18,7 @@ public final class NetworkStack {
 
     var arp = ARPTable()
     var tcpTables = TCPTables()
-    var udpSockets: [UInt16: UDPSocket] = [:]
+    var udpSockets = HashMap<UInt16, UDPSocket>()
     var serviceTimers = DeadlineHeap<ServiceTimer>()
     var serviceTimerSweepThreshold = 1024
     var nextEphemeralPort: UInt16

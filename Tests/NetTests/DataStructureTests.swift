@@ -86,4 +86,31 @@ import Testing
         let key = (UInt64(0x0706_0504_0302_0100), UInt64(0x0F0E_0D0C_0B0A_0908))
         #expect(SipHash24.hash([0x0706_0504_0302_0100], key: key) == 0x93F5_F579_9A93_2462)
     }
+
+    /// Keys that collide in threes, so probe runs are long and wrap around the table.
+    private struct CollidingKey: Hashable {
+        let value: Int
+        func hash(into hasher: inout Hasher) { hasher.combine(value % 3) }
+    }
+
+    @Test func hashMapMatchesDictionaryUnderInsertsRemovalsAndCollisions() {
+        var map = HashMap<CollidingKey, Int>()
+        var model: [CollidingKey: Int] = [:]
+        var random = SplitMix64(seed: 5)
+        for step in 0 ..< 20_000 {
+            let key = CollidingKey(value: Int(random.below(step < 10_000 ? 200 : 40)))
+            switch random.below(4) {
+            case 0, 1: map[key] = step; model[key] = step
+            case 2: #expect(map.removeValue(forKey: key) == model.removeValue(forKey: key))
+            default: map[key] = nil; model[key] = nil
+            }
+            #expect(map[key] == model[key])
+            #expect(map.count == model.count)
+        }
+        for (key, value) in model { #expect(map[key] == value) }
+        #expect(Dictionary(uniqueKeysWithValues: map.map { ($0.key, $0.value) }) == model)
+        map.removeAll { $0.value % 2 == 0 }
+        #expect(map.count == model.values.filter { $0 % 2 != 0 }.count)
+        #expect(map.values.allSatisfy { $0 % 2 != 0 })
+    }
 }

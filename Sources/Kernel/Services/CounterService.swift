@@ -67,9 +67,9 @@ enum CounterService {
 /// an update is kept: the partial line is saved next to the connection's id and completed
 /// after the update.
 final class CounterSession {
-    nonisolated(unsafe) private static var sessions: [TCPConnectionID: CounterSession] = [:]
+    nonisolated(unsafe) private static var sessions = HashMap<TCPConnectionID, CounterSession>()
     /// Partial lines read from the storage area, until their connections are re-attached.
-    nonisolated(unsafe) static var restoredLines: [TCPConnectionID: [UInt8]] = [:]
+    nonisolated(unsafe) static var restoredLines = HashMap<TCPConnectionID, [UInt8]>()
 
     private let connection: TCPConnection
     private var pending: [UInt8]

@@ -1,30 +1,11 @@
 /// The routines the kernel supplies to compiled Swift code, checked on random inputs
 /// (runtime values, so nothing is folded at compile time): 64-bit division and variable
-/// shifts (the i686 helpers in Arch/i686/integer64.S), memcpy/memmove/memset/memcmp, and
-/// `ceil` (Runtime.swift) against exactly known answers, bit for bit so the sign of zero counts.
+/// shifts (the i686 helpers in Arch/i686/integer64.S) and memcpy/memmove/memset/memcmp.
 enum RuntimeSelfTest {
     static func run() -> Never {
         memoryRoutines()
         arithmetic()
-        ceiling()
         SelfTest.pass("runtime routines")
-    }
-
-    private static func ceiling() {
-        let cases: [(Double, Double)] = [
-            (1.5, 2), (-1.5, -1), (0.2, 1), (-0.2, -0.0), (3, 3), (-3, -3), (0, 0), (-0.0, -0.0),
-            (4_503_599_627_370_495.5, 4_503_599_627_370_496), (1.0e300, 1.0e300), (1.9999999999999998, 2),
-            (0x1p-1074, 1), (.infinity, .infinity), (-.infinity, -.infinity), (255.000001, 256),
-        ]
-        for (input, expected) in cases where ceilDouble(input).bitPattern != expected.bitPattern {
-            Console.write("ceil of ")
-            Console.writeHex(input.bitPattern)
-            Console.write(" gave ")
-            Console.writeHex(ceilDouble(input).bitPattern)
-            Console.newline()
-            SelfTest.fail("ceil")
-        }
-        guard ceilDouble(.nan).isNaN else { SelfTest.fail("ceil of NaN") }
     }
 
     /// Overlapping moves in both directions, fills and comparisons against byte loops.

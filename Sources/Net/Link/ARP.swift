@@ -56,8 +56,8 @@ struct ARPTable {
         var nextRetry: UInt64 = 0
     }
 
-    var entries: [IPv4Address: Entry] = [:]
-    var pending: [IPv4Address: Resolution] = [:]
+    var entries = HashMap<IPv4Address, Entry>()
+    var pending = HashMap<IPv4Address, Resolution>()
 
     func lookup(_ ip: IPv4Address, now: UInt64) -> MACAddress? {
         guard let entry = entries[ip], entry.expires > now else { return nil }
@@ -138,7 +138,7 @@ extension NetworkStack {
             sendARPRequest(for: ip)
         }
         if arp.entries.count > 64 {
-            arp.entries = arp.entries.filter { $0.value.expires > now }
+            arp.entries.removeAll { $0.value.expires <= now }
         }
     }
 }

@@ -12,7 +12,7 @@ extension TCPConnection {
     /// A connection read from a TCP entry, sized by `stack`'s parameters; a half-open one takes
     /// a backlog slot of its listener in `listeners`.
     static func restored(
-        from bytes: UnsafeRawBufferPointer, into stack: NetworkStack, listeners: [UInt16: TCPListener]
+        from bytes: UnsafeRawBufferPointer, into stack: NetworkStack, listeners: HashMap<UInt16, TCPListener>
     ) throws(NetSnapshotError) -> TCPConnection {
         let nowhere = SocketAddress(.any, 0)
         let parameters = stack.parameters

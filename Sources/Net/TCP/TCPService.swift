@@ -12,8 +12,8 @@ public struct TCPConnectionID: Hashable, Sendable {
 
 /// The stack's TCP state: connections by 4-tuple, listeners by port, and the timer heap.
 struct TCPTables {
-    var connections: [TCPConnectionID: TCPConnection] = [:]
-    var listeners: [UInt16: TCPListener] = [:]
+    var connections = HashMap<TCPConnectionID, TCPConnection>()
+    var listeners = HashMap<UInt16, TCPListener>()
     var timers = DeadlineHeap<TCPConnection>()
     var challengeACKWindowStart: UInt64 = 0
     var challengeACKsInWindow = 0

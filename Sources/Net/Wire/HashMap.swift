@@ -1,0 +1,98 @@
+/// A hash map with open addressing (linear probing, backward-shift deletion) whose sizing is
+/// integer-only. The standard library's Dictionary sizes its table with floating point, which
+/// the x86 kernels (built without SSE) do on the x87; some hypervisors' instruction emulators
+/// (kvm-pvm) refuse x87, so the kernel and the stack keep their tables here.
+public struct HashMap<Key: Hashable, Value>: Sequence {
+    public typealias Element = (key: Key, value: Value)
+
+    private var slots: [Element?] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { count == 0 }
+    public var values: LazyMapSequence<HashMap, Value> { lazy.map { $0.value } }
+
+    public subscript(key: Key) -> Value? {
+        get { find(key).map { slots[$0]!.value } }
+        set {
+            if let value = newValue { insert(key, value) } else { removeValue(forKey: key) }
+        }
+    }
+
+    @discardableResult
+    public mutating func removeValue(forKey key: Key) -> Value? {
+        guard var hole = find(key) else { return nil }
+        let removed = slots[hole]!.value
+        slots[hole] = nil
+        count -= 1
+        // Backward shift: move later members of the probe run into the hole when their home
+        // slot does not lie (cyclically) after the hole, so lookups never stop early.
+        var next = successor(hole)
+        while let element = slots[next] {
+            let home = self.home(element.key)
+            if distance(from: home, to: next) >= distance(from: hole, to: next) {
+                slots[hole] = element
+                slots[next] = nil
+                hole = next
+            }
+            next = successor(next)
+        }
+        return removed
+    }
+
+    public mutating func removeAll(where shouldBeRemoved: (Element) -> Bool) {
+        let doomed = filter(shouldBeRemoved).map { $0.key }
+        for key in doomed { removeValue(forKey: key) }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(slots: slots) }
+
+    public struct Iterator: IteratorProtocol {
+        fileprivate let slots: [Element?]
+        fileprivate var index = 0
+
+        public mutating func next() -> Element? {
+            while index < slots.count {
+                defer { index += 1 }
+                if let element = slots[index] { return element }
+            }
+            return nil
+        }
+    }
+
+    private mutating func insert(_ key: Key, _ value: Value) {
+        if let index = find(key) { return slots[index] = (key, value) }
+        // Grow at a load factor of 3/4.
+        if (count + 1) * 4 > slots.count * 3 { rehash(capacity: Swift.max(16, slots.count * 2)) }
+        var index = home(key)
+        while slots[index] != nil { index = successor(index) }
+        slots[index] = (key, value)
+        count += 1
+    }
+
+    private func find(_ key: Key) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        var index = home(key)
+        while let element = slots[index] {
+            if element.key == key { return index }
+            index = successor(index)
+        }
+        return nil
+    }
+
+    private mutating func rehash(capacity: Int) {
+        let old = slots
+        slots = Array(repeating: nil, count: capacity)
+        for case let element? in old {
+            var index = home(element.key)
+            while slots[index] != nil { index = successor(index) }
+            slots[index] = element
+        }
+    }
+
+    /// The capacity is a power of two, so masking picks the slot.
+    private func home(_ key: Key) -> Int { key.hashValue & (slots.count - 1) }
+    private func successor(_ index: Int) -> Int { (index + 1) & (slots.count - 1) }
+    private func distance(from start: Int, to end: Int) -> Int { (end - start) & (slots.count - 1) }
+}
