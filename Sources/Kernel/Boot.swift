@@ -13,6 +13,7 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     let boot = softReset.map(SoftResetBoot.bootInfo)
         ?? Arch.readBootInfo(magic: SoftResetBoot.loaderMagic(magic), info: info)
     if softReset != nil { Arch.locateDevicesAfterSoftReset() }
+    CRC32C.hardwareAllowed = !BootArguments.value(for: "crc32c").matches("software")
     BootTimeline.record("boot info + memory map", skipped: softReset != nil)
 
     let storageStart = softReset.map(SoftResetBoot.adoptStorageArea)

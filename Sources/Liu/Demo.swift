@@ -8,7 +8,7 @@ enum Demo {
     static func run(target: KernelTarget, accelerator requested: Accelerator?) throws -> Int32 {
         let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
         let images = [try builder.build(target), try builder.build(target, label: "2")]
-        // kvm-pvm (software KVM) cannot run the network service: see README, "KVM on this machine".
+        // kvm-pvm (software KVM) runs the service far slower than TCG: README, "KVM on this machine".
         let accelerator = try requested ?? (QEMU.kvmIsSoftware ? .tcg : LiuTool.chooseAccelerator(nil, for: target))
         print("liu demo: \(target.rawValue) on \(target.machines.last!.rawValue) under \(accelerator.rawValue)")
         let guest = try CounterGuest(target: target, machine: target.machines.last!, accelerator: accelerator,

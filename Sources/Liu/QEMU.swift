@@ -17,6 +17,8 @@ public struct QEMUConfiguration: Sendable {
     /// A command QEMU is started under, e.g. `["ip", "netns", "exec", "NAME"]` to run it in a
     /// network namespace; it must exec QEMU so that stopping it stops QEMU.
     public var launchPrefix: [String] = []
+    /// Whether KVM here is kvm-pvm (`QEMU.kvmIsSoftware`); settable for tests.
+    public var kvmIsSoftware = QEMU.kvmIsSoftware
 
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL) {
         self.target = target
@@ -36,13 +38,23 @@ public struct QEMUConfiguration: Sendable {
         switch target {
         case .i686, .x86_64:
             arguments += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+            // KVM's in-kernel PIT by default injects the next tick only once the last one was
+            // acknowledged by an EOI; the hang watchdog takes the PIT as an NMI, which has none.
+            if accelerator == .kvm { arguments += ["-global", "kvm-pit.lost_tick_policy=discard"] }
         case .aarch64:
             arguments += ["-semihosting-config", "enable=on,target=native"]
         }
-        if !commandLine.isEmpty { arguments += ["-append", commandLine] }
+        if !kernelCommandLine.isEmpty { arguments += ["-append", kernelCommandLine] }
         if !allowReboot { arguments.append("-no-reboot") }
         if let network { arguments += network.arguments(machine: machine) }
         return arguments + extraArguments
+    }
+
+    /// `commandLine`, plus `crc32c=software` under kvm-pvm: its instruction emulator cannot run
+    /// the CRC32 instruction, and the guest sees the host's CPUID, which offers it.
+    public var kernelCommandLine: String {
+        guard accelerator == .kvm, kvmIsSoftware, target != .aarch64 else { return commandLine }
+        return (commandLine + " crc32c=software").trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -7,25 +7,25 @@ import Testing
 @Suite("Boot under KVM", .serialized)
 struct KVMBootTests {
     static let kvmUsable = QEMU.kvmUsable
-    /// Boots, faults and timers work under kvm-pvm (see `QEMU.kvmIsSoftware`); the storage,
-    /// heap and hard-reset cases and every i686 case need hardware KVM.
+    /// kvm-pvm (see `QEMU.kvmIsSoftware`) runs the x86_64 kernel, its services and its
+    /// updates; a triple fault and every i686 case need hardware KVM.
     static let hardwareKVM = kvmUsable && !QEMU.kvmIsSoftware
     static let noKVM = "KVM skipped: /dev/kvm is missing or not accessible"
     static let pvmOnly = "skipped: this host's KVM is kvm-pvm, whose instruction emulator cannot run this case; it needs hardware KVM"
 
-    @Test("x86_64 boots with its timeline, ticks and reports a CPU fault under KVM",
+    @Test("x86_64 boots with its timeline, ticks, keeps its heap and storage and reports a CPU fault under KVM",
           .enabled(if: kvmUsable, Comment(rawValue: noKVM)), arguments: BootCase.kvm(.x86_64))
     func x86_64(_ boot: BootCase) throws {
         try BootChecks.helloServiceBoots(boot)
         try BootChecks.selfTestPasses(boot, "timer")
+        try BootChecks.selfTestPasses(boot, "heap")
+        try BootChecks.selfTestPasses(boot, "storage")
         try BootChecks.faultIsReported(boot, "fault-invalid-instruction", mentions: "invalid opcode")
     }
 
-    @Test("x86_64 heap, storage and hard reset under hardware KVM",
-          .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? pvmOnly : noKVM)), arguments: BootCase.kvm(.x86_64))
-    func x86_64Heavy(_ boot: BootCase) throws {
-        try BootChecks.selfTestPasses(boot, "heap")
-        try BootChecks.selfTestPasses(boot, "storage")
+    @Test("x86_64 hard reset under hardware KVM",
+          .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? "triple fault " + pvmOnly : noKVM)), arguments: BootCase.kvm(.x86_64))
+    func x86_64HardReset(_ boot: BootCase) throws {
         try BootChecks.panicInPanicResets(boot)
     }
 
@@ -40,10 +40,16 @@ struct KVMBootTests {
         try BootChecks.panicInPanicResets(boot)
     }
 
-    @Test("live updates back and forth and rollbacks under hardware KVM",
-          .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? "network services " + pvmOnly : noKVM)),
-          arguments: BootCase.kvm(.x86_64) + BootCase.kvm(.i686))
-    func liveUpdates(_ boot: BootCase) throws {
+    @Test("x86_64 live updates back and forth and rollbacks under KVM",
+          .enabled(if: kvmUsable, Comment(rawValue: noKVM)), arguments: BootCase.kvm(.x86_64))
+    func x86_64LiveUpdates(_ boot: BootCase) throws {
+        try UpdateChannelTests().backAndForth(boot)
+        try RollbackTests().rollBack(boot)
+    }
+
+    @Test("i686 live updates back and forth and rollbacks under hardware KVM",
+          .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? "i686 " + pvmOnly : noKVM)), arguments: BootCase.kvm(.i686))
+    func i686LiveUpdates(_ boot: BootCase) throws {
         try UpdateChannelTests().backAndForth(boot)
         try RollbackTests().rollBack(boot)
     }

@@ -81,20 +81,21 @@ struct LinuxPeerTests {
     }
 }
 
-/// The same checks under KVM for x86_64. Needs hardware KVM: kvm-pvm stops the guest once
-/// traffic flows, at an x87 instruction its emulator cannot run (see docs/virtio.md).
+/// The same checks under KVM for x86_64. On kvm-pvm every VM exit (each interrupt, each device
+/// register access) is followed by up to `pvm_emul_batch` (1,024) emulated instructions, so
+/// traffic is slow there: the stream and the connection count are smaller.
 @Suite("Echo service against a Linux peer under KVM", .serialized,
        .enabled(if: PeerNamespace.unavailableReason == nil, Comment(rawValue: PeerNamespace.unavailableReason ?? "")))
 struct LinuxPeerKVMTests {
-    @Test("ping, 100 MiB and 1,000 connections under KVM",
-          .enabled(if: KVMBootTests.hardwareKVM && QEMU.kvmRuns(.x86_64),
-                   Comment(rawValue: KVMBootTests.kvmUsable ? "networking " + KVMBootTests.pvmOnly : KVMBootTests.noKVM)),
+    @Test("ping, a stream (100 MiB on hardware KVM) and connections (1,000 on hardware KVM) under KVM",
+          .enabled(if: QEMU.kvmRuns(.x86_64), Comment(rawValue: KVMBootTests.noKVM)),
           arguments: BootCase.kvm(.x86_64))
     func all(_ boot: BootCase) throws {
+        let software = QEMU.kvmIsSoftware
         try PeerNamespace.withEchoGuest(boot) { namespace, _ in
             try LinuxPeer.expectPingAnswers(in: namespace, boot)
-            try LinuxPeer.expectEchoedStream(in: namespace, boot, bytes: 100 << 20)
-            try LinuxPeer.expectConnections(in: namespace, boot, count: 1000)
+            try LinuxPeer.expectEchoedStream(in: namespace, boot, bytes: software ? 2 << 20 : 100 << 20)
+            try LinuxPeer.expectConnections(in: namespace, boot, count: software ? 200 : 1000)
         }
     }
 }

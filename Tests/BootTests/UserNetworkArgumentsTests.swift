@@ -3,8 +3,8 @@ import Liu
 import Testing
 
 /// The QEMU arguments a `UserNetwork` or `TapNetwork` adds: the right card per machine and one
-/// forward per port; a launch prefix goes before the QEMU binary.
-@Suite("QEMU network arguments")
+/// forward per port; a launch prefix goes before the QEMU binary. Also what KVM runs add.
+@Suite("QEMU arguments")
 struct UserNetworkArgumentsTests {
     private func arguments(_ target: KernelTarget, _ machine: Machine, _ network: (any GuestNetwork)?) -> [String] {
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: .tcg,
@@ -55,5 +55,28 @@ struct UserNetworkArgumentsTests {
         let all = arguments(.x86_64, .pc, DatagramNetwork(localPort: 47001, remotePort: 47002))
         #expect(all.contains("dgram,id=net0,local.type=inet,local.host=127.0.0.1,local.port=47001,"
             + "remote.type=inet,remote.host=127.0.0.1,remote.port=47002"))
+    }
+
+    @Test("under kvm-pvm the kernel is told to checksum in software; elsewhere the command line is kept")
+    func softwareCRCUnderKVMPVM() {
+        var configuration = QEMUConfiguration(target: .x86_64, machine: .microvm, accelerator: .kvm,
+                                              image: URL(fileURLWithPath: "/kernel.elf"))
+        configuration.commandLine = "service=echo"
+        configuration.kvmIsSoftware = true
+        #expect(configuration.arguments.contains("service=echo crc32c=software"))
+        configuration.kvmIsSoftware = false
+        #expect(configuration.arguments.contains("service=echo"))
+        configuration.kvmIsSoftware = true
+        configuration.accelerator = .tcg
+        #expect(configuration.arguments.contains("service=echo"))
+    }
+
+    @Test("under KVM the PIT keeps ticking without EOIs, so the NMI hang watchdog sees every tick")
+    func pitTicksWithoutEOIUnderKVM() {
+        var configuration = QEMUConfiguration(target: .x86_64, machine: .pc, accelerator: .kvm,
+                                              image: URL(fileURLWithPath: "/kernel.elf"))
+        #expect(configuration.arguments.contains("kvm-pit.lost_tick_policy=discard"))
+        configuration.accelerator = .tcg
+        #expect(!configuration.arguments.contains("kvm-pit.lost_tick_policy=discard"))
     }
 }

@@ -23,11 +23,16 @@ struct CRC32CTests {
         }
     }
 
-    @Test("this x86_64/aarch64 host has the CRC32C instructions")
+    /// `hardwareAllowed` is what `crc32c=software` clears in the kernel (for kvm-pvm).
+    @Test("this x86_64/aarch64 host has the CRC32C instructions, used unless not allowed")
     func hostHasHardware() {
         #if arch(x86_64) || arch(arm64)
         #expect(CRC32C.hasHardwareSupport)
         #expect(CRC32C.bestEngine == .hardware)
+        CRC32C.hardwareAllowed = false
+        defer { CRC32C.hardwareAllowed = true }
+        #expect(CRC32C.bestEngine == .software)
+        for (bytes, crc) in Self.published { #expect(CRC32C.checksum(bytes, engine: .hardware) == crc) }
         #endif
     }
 

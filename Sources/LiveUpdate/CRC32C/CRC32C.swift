@@ -13,18 +13,24 @@ public enum CRC32C {
     /// Whether this CPU has CRC32C instructions.
     public static var hasHardwareSupport: Bool { HardwareCRC32C.isAvailable }
 
-    /// The engine `checksum` uses by default: hardware when available.
-    public static var bestEngine: Engine { hasHardwareSupport ? .hardware : .software }
+    /// Whether the hardware engine may be used. A kernel clears it for `crc32c=software`:
+    /// some hypervisors' instruction emulators (kvm-pvm) cannot execute the CRC32 instruction,
+    /// and their guests see the host's CPUID, so the CPU check alone cannot tell.
+    public nonisolated(unsafe) static var hardwareAllowed = true
+
+    /// The engine `checksum` uses by default: hardware when available and allowed.
+    public static var bestEngine: Engine { hasHardwareSupport && hardwareAllowed ? .hardware : .software }
 
     /// The CRC32C of `bytes`. Pass an earlier result as `continuing` to checksum data in pieces.
-    /// Asking for `.hardware` on a CPU without it falls back to software.
+    /// Asking for `.hardware` on a CPU without it, or while it is not allowed, falls back to
+    /// software.
     public static func checksum(
         _ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0, engine: Engine = bestEngine
     ) -> UInt32 {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return crc }
         let register = ~crc
         switch engine {
-        case .hardware where hasHardwareSupport:
+        case .hardware where hasHardwareSupport && hardwareAllowed:
             return ~HardwareCRC32C.update(register, base, bytes.count)
         case .hardware, .software:
             return ~SoftwareCRC32C.update(register, base, bytes.count)
