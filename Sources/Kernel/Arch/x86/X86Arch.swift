@@ -67,8 +67,16 @@ enum Arch {
         while true { halt() }
     }
 
-    /// Reset without any chipset help: a triple fault.
+    /// Asks the machine to reset, then triple-faults if it did not: a hypervisor whose
+    /// instruction emulator cannot run a triple fault (kvm-pvm) still resets through a device.
+    /// pc: the PIIX reset control register (port 0xCF9, full system reset), then the keyboard
+    /// controller's reset line; microvm: the ACPI generic event device's reset register. A
+    /// machine without one of these ignores the write.
     static func hardReset() -> Never {
+        disableInterrupts()
+        outb(0xCF9, 0x06)
+        outb(0x64, 0xFE)
+        MMIORegion(base: 0xFEA0_0200).write8(0x02, 0x42)
         tripleFault()
         while true { halt() }
     }
