@@ -65,9 +65,7 @@ public struct HashMap<Key: Hashable, Value>: Sequence {
         if let index = find(key) { return slots[index] = (key, value) }
         // Grow at a load factor of 3/4.
         if (count + 1) * 4 > slots.count * 3 { rehash(capacity: Swift.max(16, slots.count * 2)) }
-        var index = home(key)
-        while slots[index] != nil { index = successor(index) }
-        slots[index] = (key, value)
+        placeInFreeSlot((key, value))
         count += 1
     }
 
@@ -84,11 +82,14 @@ public struct HashMap<Key: Hashable, Value>: Sequence {
     private mutating func rehash(capacity: Int) {
         let old = slots
         slots = Array(repeating: nil, count: capacity)
-        for case let element? in old {
-            var index = home(element.key)
-            while slots[index] != nil { index = successor(index) }
-            slots[index] = element
-        }
+        for case let element? in old { placeInFreeSlot(element) }
+    }
+
+    /// Puts a key that is not in the table into the first free slot of its probe run.
+    private mutating func placeInFreeSlot(_ element: Element) {
+        var index = home(element.key)
+        while slots[index] != nil { index = successor(index) }
+        slots[index] = element
     }
 
     /// The capacity is a power of two, so masking picks the slot.
