@@ -16,37 +16,32 @@ struct KVMBootTests {
 
     @Test("x86_64 boots with its timeline, ticks, keeps its heap and storage, reports a CPU fault and hard-resets under KVM",
           .enabled(if: kvmUsable, Comment(rawValue: noKVM)), arguments: BootCase.kvm(.x86_64))
-    func x86_64(_ boot: BootCase) throws {
-        try BootChecks.helloServiceBoots(boot)
-        try BootChecks.selfTestPasses(boot, "timer")
-        try BootChecks.selfTestPasses(boot, "heap")
-        try BootChecks.selfTestPasses(boot, "storage")
-        try BootChecks.faultIsReported(boot, "fault-invalid-instruction", mentions: "invalid opcode")
-        try BootChecks.panicInPanicResets(boot)
-    }
+    func x86_64(_ boot: BootCase) throws { try Self.bootChecks(boot) }
 
     @Test("i686 under hardware KVM",
           .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? "i686 " + pvmOnly : noKVM)), arguments: BootCase.kvm(.i686))
-    func i686(_ boot: BootCase) throws {
+    func i686(_ boot: BootCase) throws { try Self.bootChecks(boot) }
+
+    @Test("x86_64 live updates back and forth and rollbacks under KVM",
+          .enabled(if: kvmUsable, Comment(rawValue: noKVM)), arguments: BootCase.kvm(.x86_64))
+    func x86_64LiveUpdates(_ boot: BootCase) throws { try Self.updatesAndRollbacks(boot) }
+
+    @Test("i686 live updates back and forth and rollbacks under hardware KVM",
+          .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? "i686 " + pvmOnly : noKVM)), arguments: BootCase.kvm(.i686))
+    func i686LiveUpdates(_ boot: BootCase) throws { try Self.updatesAndRollbacks(boot) }
+
+    /// Boot timeline, timer, heap, storage, a reported fault and a hard reset.
+    private static func bootChecks(_ boot: BootCase) throws {
         try BootChecks.helloServiceBoots(boot)
-        try BootChecks.selfTestPasses(boot, "heap")
         try BootChecks.selfTestPasses(boot, "timer")
+        try BootChecks.selfTestPasses(boot, "heap")
         try BootChecks.selfTestPasses(boot, "storage")
         try BootChecks.faultIsReported(boot, "fault-invalid-instruction", mentions: "invalid opcode")
         try BootChecks.panicInPanicResets(boot)
     }
 
-    @Test("x86_64 live updates back and forth and rollbacks under KVM",
-          .enabled(if: kvmUsable, Comment(rawValue: noKVM)), arguments: BootCase.kvm(.x86_64))
-    func x86_64LiveUpdates(_ boot: BootCase) throws {
-        try UpdateChannelTests().backAndForth(boot)
-        try RollbackTests().rollBack(boot)
-        try RollbackTests().failedRollback(boot)
-    }
-
-    @Test("i686 live updates back and forth and rollbacks under hardware KVM",
-          .enabled(if: hardwareKVM, Comment(rawValue: kvmUsable ? "i686 " + pvmOnly : noKVM)), arguments: BootCase.kvm(.i686))
-    func i686LiveUpdates(_ boot: BootCase) throws {
+    /// Updates back and forth, the five rollback scenarios and a rollback that fails too.
+    private static func updatesAndRollbacks(_ boot: BootCase) throws {
         try UpdateChannelTests().backAndForth(boot)
         try RollbackTests().rollBack(boot)
         try RollbackTests().failedRollback(boot)
