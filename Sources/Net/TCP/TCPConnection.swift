@@ -59,6 +59,34 @@ public final class TCPConnection {
         return count
     }
 
+    /// Copies up to `buffer.count` received bytes, from `offset` bytes in, without removing
+    /// them; returns the count. A service that parses requests in place consumes only whole
+    /// ones (`consume`): a partial request stays in the connection, which a live update keeps.
+    public func peek(into buffer: UnsafeMutableRawBufferPointer, offset: Int = 0) -> Int {
+        let count = max(0, min(buffer.count, availableBytes - offset))
+        if count > 0 { tcb.receiveQueue.copy(offset: offset, length: count, into: buffer.baseAddress!) }
+        return count
+    }
+
+    /// Every received byte, left in the connection.
+    public func peekAll() -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: availableBytes)
+        _ = bytes.withUnsafeMutableBytes { peek(into: $0) }
+        return bytes
+    }
+
+    /// Removes the first `count` received bytes (at most `availableBytes`), as `read` would.
+    public func consume(_ count: Int) {
+        let length = min(max(count, 0), availableBytes)
+        guard length > 0 else { return }
+        tcb.receiveQueue.discard(length)
+        sendWindowUpdateIfUseful()
+    }
+
+    /// The most received bytes the connection holds: a request that waits for its end in the
+    /// connection (see `peek`) must fit, or it never completes.
+    public var receiveCapacity: Int { tcb.receiveQueue.limit }
+
     public func readAll() -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: availableBytes)
         _ = bytes.withUnsafeMutableBytes { read(into: $0) }
