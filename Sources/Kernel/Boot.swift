@@ -38,7 +38,7 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     Kernel.calibration = calibration
     Trial.begin(softReset)
     FaultInjection.early()
-    Services.start()
+    ServiceEntry.start()
 }
 
 enum Kernel {

@@ -28,7 +28,7 @@ struct BootInfo {
             if region.kind == .usable { total += region.length }
         }
         usableBytes = total
-        if let commandLine { BootArguments.copy(from: commandLine) }
+        BootArguments.copy(from: commandLine ?? UnsafeRawBufferPointer(start: nil, count: 0))
         self.firstModule = firstModule ?? BootArguments.module
         keepModuleOutOfHeap()
     }
@@ -51,9 +51,22 @@ enum BootArguments {
     static let capacity = 1024
     nonisolated(unsafe) private static var storage = InlineArray<1024, UInt8>(repeating: 0)
     nonisolated(unsafe) private(set) static var count = 0
+    /// Where the loader's (or the previous kernel's) line starts: the service's default line
+    /// from its manifest comes first, so that a key given at boot wins (the last value wins).
+    nonisolated(unsafe) private static var givenStart = 0
 
+    /// Sets the line to the service's defaults followed by `bytes` (up to a NUL).
     static func copy(from bytes: UnsafeRawBufferPointer) {
         count = 0
+        for byte in ServiceEntry.defaultCommandLine where count < capacity {
+            storage[count] = byte
+            count += 1
+        }
+        if count > 0 && count < capacity {
+            storage[count] = UInt8(ascii: " ")
+            count += 1
+        }
+        givenStart = count
         for byte in bytes where count < capacity {
             if byte == 0 { break }
             storage[count] = byte
@@ -61,6 +74,15 @@ enum BootArguments {
         }
     }
 
+    /// The line as given at boot, without the service's defaults: what an update carries over
+    /// (the next image brings defaults of its own).
+    static func withGivenBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeBytes(of: &storage) { all in
+            body(UnsafeRawBufferPointer(rebasing: all[givenStart..<count]))
+        }
+    }
+
+    /// The whole line: the service's defaults, then what was given at boot.
     static func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         withUnsafeBytes(of: &storage) { all in
             body(UnsafeRawBufferPointer(rebasing: all[0..<count]))

@@ -1,24 +1,28 @@
 /// Serial console output that never allocates, so the panic path can use it even when the
 /// heap is broken. `print` from the standard library also works: it ends in `putchar`.
-enum Console {
-    static func write(_ text: StaticString) {
+public enum Console {
+    @export(interface)
+    public static func write(_ text: StaticString) {
         text.withUTF8Buffer { bytes in
             for byte in bytes { put(byte) }
         }
     }
 
-    static func write(_ text: String) {
+    @export(interface)
+    public static func write(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             for byte in bytes { put(byte) }
         }
     }
 
-    static func write(bytes: UnsafeRawBufferPointer) {
+    @export(interface)
+    public static func write(bytes: UnsafeRawBufferPointer) {
         for byte in bytes { put(byte) }
     }
 
-    static func writeDecimal(_ value: UInt64) {
+    @export(interface)
+    public static func writeDecimal(_ value: UInt64) {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
         withUnsafeMutableBytes(of: &digits) { buffer in
             var remaining = value
@@ -35,13 +39,15 @@ enum Console {
         }
     }
 
-    static func writeDecimal(_ value: Int64) {
+    @export(interface)
+    public static func writeDecimal(_ value: Int64) {
         if value < 0 { put(45) }
         writeDecimal(value.magnitude)
     }
 
     /// Writes `0x` and `digits` hexadecimal digits.
-    static func writeHex(_ value: UInt64, digits: Int = 16) {
+    @export(interface)
+    public static func writeHex(_ value: UInt64, digits: Int = 16) {
         write("0x")
         var shift = (digits - 1) * 4
         while shift >= 0 {
@@ -52,7 +58,8 @@ enum Console {
     }
 
     /// Writes microseconds given in nanoseconds as `123.456 ms`-style text with µs precision.
-    static func writeMilliseconds(nanoseconds: UInt64) {
+    @export(interface)
+    public static func writeMilliseconds(nanoseconds: UInt64) {
         let micros = nanoseconds / 1000
         writeDecimal(micros / 1000)
         put(46)
@@ -63,7 +70,8 @@ enum Console {
         write(" ms")
     }
 
-    static func newline() { put(10) }
+    @export(interface)
+    public static func newline() { put(10) }
 
     @inline(__always)
     static func put(_ byte: UInt8) {

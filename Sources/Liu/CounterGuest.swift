@@ -3,32 +3,20 @@ import Foundation
 import Glibc
 #endif
 
-/// A kernel running the counter service (`service=counter`, the live-update demo) in QEMU,
-/// reached through user networking's port forwards on 127.0.0.1: requests, status lines and
-/// pushed updates. Used by `liu bench update`, `liu demo` and the boot tests.
+/// A kernel running the counter service (`Services/counter`, the live-update demo) in QEMU:
+/// requests and status lines on its port 8, pushed updates (see `ServiceGuest`).
 public final class CounterGuest {
-    public let instance: QEMUInstance
-    public let counterPort: UInt16
-    public let updatePort: UInt16
-    public let rollbackPort: UInt16
+    public let guest: ServiceGuest
+    public var instance: QEMUInstance { guest.instance }
+    public var counterPort: UInt16 { guest.hostPort(8) }
+    public var updatePort: UInt16 { guest.updatePort }
+    public var rollbackPort: UInt16 { guest.rollbackPort }
 
     /// With `allowReboot`, a hard reset reboots the original image instead of ending QEMU.
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL,
                 commandLine: String = "", allowReboot: Bool = false, echo: Bool = false) throws {
-        counterPort = try Self.freePort()
-        updatePort = try Self.freePort()
-        rollbackPort = try Self.freePort()
-        var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator, image: image)
-        configuration.commandLine = ("service=counter " + commandLine).trimmingCharacters(in: .whitespaces)
-        configuration.allowReboot = allowReboot
-        configuration.network = UserNetwork(forwards: [.init(.tcp, hostPort: counterPort, guestPort: 8),
-                                                       .init(.tcp, hostPort: updatePort, guestPort: 666),
-                                                       .init(.tcp, hostPort: rollbackPort, guestPort: 667)])
-        instance = try QEMU.start(configuration, echo: echo)
-        guard instance.waitForOutput("update: listening on TCP port 666", timeout: 60) else {
-            let run = instance.stop()
-            throw Push.Failure("the counter service did not start (\(run.exit)):\n\(run.serialOutput)")
-        }
+        guest = try ServiceGuest(target: target, machine: machine, accelerator: accelerator, image: image, tcpPorts: [8],
+                                 commandLine: commandLine, allowReboot: allowReboot, echo: echo)
     }
 
     /// Sends `line` on a fresh connection and returns the answer line without its newline.
@@ -48,15 +36,9 @@ public final class CounterGuest {
         return status
     }
 
-    /// Pushes `image` to the update listener.
-    public func push(_ image: [UInt8]) throws -> Push.Answer {
-        try Push.send(image, host: "127.0.0.1", port: updatePort)
-    }
+    public func push(_ image: [UInt8]) throws -> Push.Answer { try guest.push(image) }
 
-    /// Registers `image` as the known-good image for rollbacks.
-    public func registerRollback(_ image: [UInt8]) throws -> Push.Answer {
-        try Push.send(image, host: "127.0.0.1", port: rollbackPort)
-    }
+    public func registerRollback(_ image: [UInt8]) throws -> Push.Answer { try guest.registerRollback(image) }
 
     /// Polls the status until the kernel reports `boots` boots (the updated kernel serves),
     /// while connections fail during the swap.
@@ -69,25 +51,7 @@ public final class CounterGuest {
         throw Push.Failure("the counter did not come back with \(boots) boots within \(Int(timeout)) s:\n\(instance.serialOutput)")
     }
 
-    public func stop() -> QEMURun { instance.stop() }
-
-    /// A port the host just handed out for 127.0.0.1, so very likely still free.
-    static func freePort() throws -> UInt16 {
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard probe >= 0 else { throw Push.Failure.system("socket") }
-        defer { close(probe) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(probe, pointer, length) == 0 && getsockname(probe, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw Push.Failure.system("bind") }
-        return UInt16(bigEndian: address.sin_port)
-    }
+    public func stop() -> QEMURun { guest.stop() }
 }
 
 /// The counter's answer to `status`: `version=V count=N boots=B uptime-ms=U updates=K

@@ -7,7 +7,7 @@ import Foundation
 enum Demo {
     static func run(target: KernelTarget, accelerator requested: Accelerator?) throws -> Int32 {
         let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
-        let images = [try builder.build(target), try builder.build(target, label: "2")]
+        let images = [try builder.build(builtIn: "counter", for: target), try builder.build(builtIn: "counter", for: target, label: "2")]
         // kvm-pvm (software KVM) runs the service far slower than TCG: README, "KVM on this machine".
         let accelerator = try requested ?? (QEMU.kvmIsSoftware ? .tcg : LiuTool.chooseAccelerator(nil, for: target))
         print("liu demo: \(target.rawValue) on \(target.machines.last!.rawValue) under \(accelerator.rawValue)")

@@ -20,8 +20,9 @@ public enum ImageLabel {
     /// `image` with its label replaced by `label` (1 to 16 printable ASCII characters).
     public static func relabel(_ image: [UInt8], as label: String) throws(Failure) -> [UInt8] {
         let bytes = Array(label.utf8)
-        guard (1...capacity).contains(bytes.count), bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw Failure(description: "a version label is 1 to \(capacity) printable ASCII characters without spaces: '\(label)'")
+        guard (1...capacity).contains(bytes.count), bytes.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "/") }) else {
+            throw Failure(description: "a version label is 1 to \(capacity) printable ASCII characters without spaces or '/' "
+                + "(it names the image file): '\(label)'")
         }
         let offset = try labelOffset(image)
         var relabelled = image

@@ -31,6 +31,9 @@ public enum KernelTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// x86 images carry no x87 or SSE code (`codeGenerationFlags`); `liu build` checks services.
+    var forbidsFloatingPoint: Bool { self != .aarch64 }
+
     var linkerEmulation: String {
         switch self {
         case .i686: "elf_i386"

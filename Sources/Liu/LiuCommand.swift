@@ -2,7 +2,9 @@ import Foundation
 
 /// `liu`'s command line: parsed into a command, then run.
 public enum LiuCommand: Equatable {
-    case build(targets: [KernelTarget], label: String?)
+    /// `service` nil: every service in the repository's `Services/`.
+    case build(targets: [KernelTarget], service: String?, label: String?)
+    case new(name: String, path: String?)
     case run(RunOptions)
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
     case benchBoot(runs: Int)
@@ -16,14 +18,24 @@ public enum LiuCommand: Equatable {
         public var machine: Machine?
         public var accelerator: Accelerator?
         public var image: String?
+        /// A service folder to build and boot (default: `Services/hello`).
+        public var service: String?
         public var commandLine = ""
         public var timeout: Double?
+        /// `-p` forwards; the service's ports and the update ports are forwarded anyway.
+        public var ports: [PortMapping] = []
+        /// A tap interface instead of user networking.
+        public var tap: String?
+        public var memoryMiB: Int?
+        public var qemuArguments: [String] = []
     }
 
     public static let usage = """
-        usage: liu build [--target i686|x86_64|aarch64|all] [--version LABEL]
-               liu run --target T [--machine pc|microvm|virt] [--kvm|--tcg] [--image PATH]
-                       [--append "KERNEL COMMAND LINE"] [--timeout SECONDS]
+        usage: liu new NAME [--path DIR]
+               liu build [--service DIR] [--target i686|x86_64|aarch64|all] [--label LABEL]
+               liu run --target T [--machine pc|microvm|virt] [--kvm|--tcg] [--service DIR | --image PATH]
+                       [-p [HOST_IP:]HOST_PORT:GUEST_PORT[/udp] ... | --tap IFACE] [--memory MIB]
+                       [--append "KERNEL COMMAND LINE"] [--qemu-arg ARG ...] [--timeout SECONDS]
                liu bench storage [--target i686|x86_64|aarch64|all] [--kvm|--tcg]
                liu bench boot [--runs N]
                liu bench update [--target T|all] [--machine M] [--kvm|--tcg] [--runs N]
@@ -37,11 +49,17 @@ public enum LiuCommand: Equatable {
         switch verb {
         case "help", "--help", "-h":
             return .help
+        case "new":
+            let path = try options.value(for: "--path")
+            guard let name = options.next() else { throw UsageError("liu new needs the service's name") }
+            try options.finish()
+            return .new(name: name, path: path)
         case "build":
             let name = try options.value(for: "--target") ?? "all"
-            let label = try options.value(for: "--version")
+            let service = try options.value(for: "--service")
+            let label = try options.value(for: "--label")
             try options.finish()
-            return .build(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)], label: label)
+            return .build(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)], service: service, label: label)
         case "run":
             guard let name = try options.value(for: "--target") else {
                 throw UsageError("liu run needs --target (i686, x86_64 or aarch64)")
@@ -56,7 +74,17 @@ public enum LiuCommand: Equatable {
             }
             run.accelerator = try options.accelerator()
             run.image = try options.value(for: "--image")
+            run.service = try options.value(for: "--service")
+            if run.image != nil && run.service != nil { throw UsageError("--image and --service exclude each other") }
             run.commandLine = try options.value(for: "--append") ?? ""
+            run.ports = try options.values(for: "-p").map { text throws(UsageError) in try PortMapping.parse(text) }
+            run.tap = try options.value(for: "--tap")
+            if run.tap != nil && !run.ports.isEmpty { throw UsageError("-p forwards ports of user networking; --tap replaces it") }
+            if let memory = try options.value(for: "--memory") {
+                guard let mib = Int(memory), (16...65536).contains(mib) else { throw UsageError("--memory takes MiB from 16 to 65536") }
+                run.memoryMiB = mib
+            }
+            run.qemuArguments = try options.values(for: "--qemu-arg")
             if let seconds = try options.value(for: "--timeout") {
                 guard let value = Double(seconds), value > 0 else { throw UsageError("--timeout takes a positive number of seconds") }
                 run.timeout = value
@@ -132,6 +160,13 @@ struct OptionReader {
         let value = remaining[index + 1]
         remaining.removeSubrange(index...(index + 1))
         return value
+    }
+
+    /// Every value of a repeatable option, in order.
+    mutating func values(for name: String) throws(UsageError) -> [String] {
+        var values: [String] = []
+        while let value = try value(for: name) { values.append(value) }
+        return values
     }
 
     mutating func flag(_ name: String) -> Bool {

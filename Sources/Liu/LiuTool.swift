@@ -8,13 +8,12 @@ public enum LiuTool {
             case .help:
                 print(LiuCommand.usage)
                 return 0
-            case .build(let targets, let label):
-                let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
-                for target in targets {
-                    let image = try label.map { try builder.build(target, label: $0) } ?? builder.build(target)
-                    let size = (try? FileManager.default.attributesOfItem(atPath: image.path)[.size] as? Int) ?? 0
-                    print("\(target.rawValue): \(image.path) (\(size) bytes)")
-                }
+            case .build(let targets, let service, let label):
+                return try build(targets: targets, service: service, label: label)
+            case .new(let name, let path):
+                let folder = try ServiceTemplate.write(name: name, into: path.map { URL(fileURLWithPath: $0) })
+                print("liu new: wrote the service \(name) in \(folder.path)")
+                print("liu new: build it with: liu build --service \(folder.path)")
                 return 0
             case .run(let options):
                 return try run(options)
@@ -38,23 +37,55 @@ public enum LiuTool {
         }
     }
 
-    /// Boots an image with the serial console on stdout; the guest's exit status becomes
-    /// liu's (a guest that ends without one gives 125, a timeout 124).
+    /// Builds the service in `service` (every built-in one when nil) for `targets`, saying what
+    /// it compiles, and prints each image with its size.
+    static func build(targets: [KernelTarget], service: String?, label: String?) throws -> Int32 {
+        var builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
+        builder.progress = { step in print("liu build: \(step)") }
+        let folders = service.map { [URL(fileURLWithPath: $0).standardizedFileURL] }
+            ?? KernelBuild.builtInServices.map(builder.builtInService)
+        for folder in folders {
+            for target in targets {
+                let image = try label.map { try builder.build(service: folder, for: target, label: $0) }
+                    ?? builder.build(service: folder, for: target)
+                let size = (try? FileManager.default.attributesOfItem(atPath: image.path)[.size] as? Int) ?? 0
+                print("\(target.rawValue): \(image.path) (\(size) bytes)")
+            }
+        }
+        return 0
+    }
+
+    /// Boots an image with the serial console on stdout, on the network the options ask for;
+    /// the guest's exit status becomes liu's (a guest that ends without one gives 125, a
+    /// timeout 124).
     static func run(_ options: LiuCommand.RunOptions) throws -> Int32 {
         let accelerator = try chooseAccelerator(options)
         let image: URL
+        var manifest: ServiceManifest?
         if let path = options.image {
             image = URL(fileURLWithPath: path)
             guard FileManager.default.fileExists(atPath: image.path) else { throw ToolFailure(description: "no image at \(path)") }
         } else {
-            image = try KernelBuild(packageRoot: try KernelBuild.locatePackageRoot()).build(options.target)
+            let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
+            let folder = options.service.map { URL(fileURLWithPath: $0) } ?? builder.builtInService("hello")
+            manifest = try ServiceManifest(folder: folder)
+            image = try builder.build(service: folder, for: options.target)
         }
         var configuration = QEMUConfiguration(target: options.target, machine: options.machine ?? options.target.machines[0],
                                               accelerator: accelerator, image: image)
         configuration.commandLine = options.commandLine
+        configuration.memoryMiB = options.memoryMiB ?? manifest?.memoryMiB ?? configuration.memoryMiB
+        configuration.extraArguments = options.qemuArguments
+        if let tap = options.tap {
+            configuration.network = TapNetwork(interface: tap)
+        } else {
+            let (network, endpoints) = try RunNetwork.user(service: manifest, mappings: options.ports)
+            configuration.network = network
+            print("liu run: " + endpoints.joined(separator: ", "))
+        }
         let instance = try QEMU.start(configuration, echo: true)
         let forwarders = stopOnSignals(instance)
-        _ = instance.waitForExit(timeout: options.timeout ?? 3600)
+        _ = instance.waitForExit(timeout: options.timeout ?? 10 * 365 * 86_400)
         let result = instance.stop()
         forwarders.forEach { $0.cancel() }
         FileHandle.standardError.write(Data("liu: guest ended: \(result.exit)\n".utf8))

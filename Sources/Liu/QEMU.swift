@@ -80,10 +80,13 @@ public struct UserNetwork: GuestNetwork {
     public struct PortForward: Sendable {
         public enum Transport: String, Sendable { case tcp, udp }
         public var transport: Transport
+        /// The host address QEMU listens on (127.0.0.1 unless told).
+        public var hostAddress: String
         public var hostPort: UInt16
         public var guestPort: UInt16
-        public init(_ transport: Transport, hostPort: UInt16, guestPort: UInt16) {
+        public init(_ transport: Transport, hostAddress: String = "127.0.0.1", hostPort: UInt16, guestPort: UInt16) {
             self.transport = transport
+            self.hostAddress = hostAddress
             self.hostPort = hostPort
             self.guestPort = guestPort
         }
@@ -92,7 +95,7 @@ public struct UserNetwork: GuestNetwork {
     public init(forwards: [PortForward] = []) { self.forwards = forwards }
 
     public var netdev: String {
-        (["user", "id=net0"] + forwards.map { "hostfwd=\($0.transport.rawValue):127.0.0.1:\($0.hostPort)-:\($0.guestPort)" })
+        (["user", "id=net0"] + forwards.map { "hostfwd=\($0.transport.rawValue):\($0.hostAddress):\($0.hostPort)-:\($0.guestPort)" })
             .joined(separator: ",")
     }
 }

@@ -9,7 +9,7 @@ enum UpdateBench {
         let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
         var failures: Int32 = 0
         for target in targets {
-            let images = [try builder.build(target), try builder.build(target, label: "2")].map { url in
+            let images = [try builder.build(builtIn: "counter", for: target), try builder.build(builtIn: "counter", for: target, label: "2")].map { url in
                 (url, (try? Data(contentsOf: url)).map { [UInt8]($0) } ?? [])
             }
             let accelerators = accelerator.map { [$0] } ?? BootBench.accelerators(for: target)

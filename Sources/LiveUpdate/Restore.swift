@@ -50,6 +50,16 @@ public struct Restore: ~Copyable {
         }
     }
 
+    /// Calls `body` with the cursor on each entry up to the next marker (or END), then leaves
+    /// the cursor on that marker: a service reads its own group this way, matching `id`s it
+    /// knows and passing over the others (written by a newer version of it).
+    public mutating func forEachEntry(_ body: (borrowing Restore) throws(StorageError) -> Void) throws(StorageError) {
+        while !isEnd && !isMarker {
+            try body(self)
+            try next()
+        }
+    }
+
     /// Abandons the remaining entries: the cursor moves to END.
     public mutating func cancel() {
         current = .end(ofAreaWithLength: totalLength)

@@ -107,11 +107,11 @@ struct EchoUpdateGuest {
     static func with(_ boot: BootCase, commandLine: String = "", _ body: (EchoUpdateGuest) throws -> Void) throws {
         let echoPort = try HostSocket.freePort(), updatePort = try HostSocket.freePort()
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
-                                              image: try KernelImages.image(boot.target))
-        configuration.commandLine = "service=echo " + commandLine
+                                              image: try KernelImages.image(boot.target, "echo"))
+        configuration.commandLine = commandLine
         configuration.network = UserNetwork(forwards: [.init(.tcp, hostPort: echoPort, guestPort: 7),
                                                        .init(.tcp, hostPort: updatePort, guestPort: 666)])
-        let images = try [KernelImages.image(boot.target), KernelImages.image(boot.target, label: "2")]
+        let images = try [KernelImages.image(boot.target, "echo"), KernelImages.image(boot.target, "echo", label: "2")]
             .map { try [UInt8](Data(contentsOf: $0)) }
         let instance = try QEMU.start(configuration)
         defer {

@@ -2,7 +2,7 @@ import Foundation
 import Liu
 import Testing
 
-/// The echo service (`service=echo`) over virtio-net on every target and machine under TCG:
+/// The echo service (`Services/echo`) over virtio-net on every target and machine under TCG:
 /// QEMU user networking forwards a host port on 127.0.0.1 to the guest's port 7.
 @Suite("Echo service over virtio-net", .serialized)
 struct EchoServiceTests {
@@ -57,7 +57,7 @@ struct EchoServiceTests {
 
     @Test("the address can come from DHCP", arguments: BootCase.tcg)
     func dhcp(_ boot: BootCase) throws {
-        try EchoGuest.with(boot, commandLine: "service=echo ip=dhcp", ready: "echo: DHCP lease 10.0.2.15") { guest in
+        try EchoGuest.with(boot, commandLine: "ip=dhcp", ready: "echo: DHCP lease 10.0.2.15") { guest in
             let payload = pseudoRandomBytes(count: 64 * 1024, seed: 9)
             let echoed = try guest.exchange(payload)
             #expect(echoed == payload)
@@ -66,14 +66,14 @@ struct EchoServiceTests {
 
     @Test("without a network card the service fails clearly", arguments: [BootCase.tcg[0]])
     func noCard(_ boot: BootCase) throws {
-        let run = try boot.boot("service=echo")
+        let run = try boot.boot("", service: "echo")
         #expect(run.exit == .status(1), "\(run.exit)")
         #expect(run.serialOutput.contains("echo: no virtio network device"), "\(run.serialOutput)")
     }
 
     @Test("a malformed address on the command line fails clearly", arguments: [BootCase.tcg[0]])
     func malformedAddress(_ boot: BootCase) throws {
-        let run = try boot.boot("service=echo ip=300.1.1.1")
+        let run = try boot.boot("ip=300.1.1.1", service: "echo")
         #expect(run.exit == .status(1), "\(run.exit)")
         #expect(run.serialOutput.contains("echo: malformed ip="), "\(run.serialOutput)")
     }
@@ -98,11 +98,11 @@ struct EchoGuest {
 
     /// Boots `boot` with the echo service, runs `body` once it listens, then stops QEMU.
     /// `ready` is the serial line that says the guest can be reached.
-    static func with(_ boot: BootCase, commandLine: String = "service=echo", ready: String = "echo: listening",
+    static func with(_ boot: BootCase, commandLine: String = "", ready: String = "echo: listening",
                      extraArguments: [String] = [], _ body: (EchoGuest) throws -> Void) throws {
         let guest = EchoGuest(tcpPort: try HostSocket.freePort(), udpPort: try HostSocket.freePort(type: Int32(SOCK_DGRAM.rawValue)))
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
-                                              image: try KernelImages.image(boot.target))
+                                              image: try KernelImages.image(boot.target, "echo"))
         configuration.commandLine = commandLine
         configuration.extraArguments = extraArguments
         configuration.network = UserNetwork(forwards: [.init(.tcp, hostPort: guest.tcpPort, guestPort: 7),

@@ -2,37 +2,41 @@ import Foundation
 import Liu
 import Testing
 
-/// Builds every kernel image once per test run; all boot tests share the result.
+/// Builds the images of the built-in services (`Services/`) once per test run for every
+/// target; all boot tests share them.
 enum KernelImages {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    private static let built: Result<[KernelTarget: URL], ToolFailureDescription> = {
+    private static let built: Result<[String: URL], ToolFailureDescription> = {
         let builder = KernelBuild(packageRoot: packageRoot)
-        var images: [KernelTarget: URL] = [:]
+        var images: [String: URL] = [:]
         for target in KernelTarget.allCases {
-            do { images[target] = try builder.build(target) } catch {
-                return .failure(ToolFailureDescription(text: "building \(target.rawValue) failed: \(error)"))
+            for service in KernelBuild.builtInServices {
+                do { images["\(service) \(target)"] = try builder.build(builtIn: service, for: target) } catch {
+                    return .failure(ToolFailureDescription(text: "building \(service) for \(target.rawValue) failed: \(error)"))
+                }
             }
         }
         return .success(images)
     }()
 
-    static func image(_ target: KernelTarget) throws -> URL {
-        try built.get()[target]!
+    /// The image of the built-in `service` (`hello`, `echo` or `counter`) for `target`.
+    static func image(_ target: KernelTarget, _ service: String) throws -> URL {
+        try built.get()["\(service) \(target)"]!
     }
 
-    /// The image relabelled `label` (see `ImageLabel`), made once per label.
-    static func image(_ target: KernelTarget, label: String) throws -> URL {
+    /// The image relabelled `label` (see `ImageLabel`).
+    static func image(_ target: KernelTarget, _ service: String, label: String) throws -> URL {
         _ = try built.get()
-        return try KernelBuild(packageRoot: packageRoot).build(target, label: label)
+        return try KernelBuild(packageRoot: packageRoot).build(builtIn: service, for: target, label: label)
     }
 
-    /// Boots `target` with `commandLine` and returns how it ended and what it printed.
-    static func boot(_ target: KernelTarget, machine: Machine, accelerator: Accelerator,
+    /// Boots `service` on `target` with `commandLine` and returns how it ended and what it printed.
+    static func boot(_ target: KernelTarget, machine: Machine, accelerator: Accelerator, service: String = "hello",
                      commandLine: String, timeout: Double = 90) throws -> QEMURun {
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator,
-                                              image: try image(target))
+                                              image: try image(target, service))
         configuration.commandLine = commandLine
         return try QEMU.run(configuration, timeout: timeout)
     }
@@ -59,8 +63,9 @@ struct BootCase: CustomTestStringConvertible, Sendable {
         target.machines.map { BootCase(target: target, machine: $0, accelerator: .kvm) }
     }
 
-    func boot(_ commandLine: String) throws -> QEMURun {
-        try KernelImages.boot(target, machine: machine, accelerator: accelerator, commandLine: commandLine)
+    /// Boots the built-in `service` (`hello` unless named), or a self-test with `test=NAME`.
+    func boot(_ commandLine: String, service: String = "hello") throws -> QEMURun {
+        try KernelImages.boot(target, machine: machine, accelerator: accelerator, service: service, commandLine: commandLine)
     }
 }
 

@@ -8,7 +8,7 @@ final class PeerNamespace {
     static let interface = "tap0"
     static let hostAddress = "10.77.0.1"
     static let guestAddress = "10.77.0.2"
-    static let guestCommandLine = "service=echo ip=\(guestAddress)/24 gw=\(hostAddress)"
+    static let guestCommandLine = "ip=\(guestAddress)/24 gw=\(hostAddress)"
 
     let name = "liu-peer-" + UUID().uuidString.prefix(8).lowercased()
 
@@ -58,7 +58,7 @@ final class PeerNamespace {
         let namespace = try PeerNamespace()
         defer { namespace.remove() }
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
-                                              image: try KernelImages.image(boot.target))
+                                              image: try KernelImages.image(boot.target, "echo"))
         configuration.commandLine = guestCommandLine
         configuration.network = try link(namespace)
         configuration.launchPrefix = ["ip", "netns", "exec", namespace.name]

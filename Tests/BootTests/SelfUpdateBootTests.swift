@@ -15,7 +15,7 @@ struct SelfUpdateBootTests {
     /// Boots `boot` with `module` as its boot module and `test=self-update` plus `arguments`.
     static func run(_ boot: BootCase, module: URL, arguments: String = "") throws -> QEMURun {
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
-                                              image: try KernelImages.image(boot.target))
+                                              image: try KernelImages.image(boot.target, "hello"))
         configuration.commandLine = "test=self-update" + arguments
         if boot.target == .aarch64 {
             let size = try FileManager.default.attributesOfItem(atPath: module.path)[.size] as? Int ?? 0
@@ -38,7 +38,7 @@ struct SelfUpdateBootTests {
 
     @Test("the kernel replaces itself and resumes its state", arguments: cases)
     func selfUpdate(_ boot: BootCase) throws {
-        let run = try Self.run(boot, module: try KernelImages.image(boot.target))
+        let run = try Self.run(boot, module: try KernelImages.image(boot.target, "hello"))
         let log = run.serialOutput
         #expect(run.exit == .status(0), "\(run.exit)\n\(log)")
         #expect(log.contains("self-update: saving counter 41"), "\(log)")
@@ -60,7 +60,7 @@ struct SelfUpdateBootTests {
           arguments: cases)
     func wrongArchitecture(_ boot: BootCase) throws {
         let other: KernelTarget = boot.target == .x86_64 ? .i686 : .x86_64
-        let run = try Self.run(boot, module: try KernelImages.image(other))
+        let run = try Self.run(boot, module: try KernelImages.image(other, "hello"))
         #expect(run.exit == .status(1), "\(run.exit)\n\(run.serialOutput)")
         #expect(run.serialOutput.contains("FAIL: the boot module is not a valid kernel image here"), "\(run.serialOutput)")
         #expect(!run.serialOutput.contains("soft reset"))
@@ -69,7 +69,7 @@ struct SelfUpdateBootTests {
     /// aarch64 still has its DTB and boots cold; x86 has no loader data left and panics.
     @Test("a damaged soft-reset block is refused", arguments: cases)
     func damagedBlock(_ boot: BootCase) throws {
-        let run = try Self.run(boot, module: try KernelImages.image(boot.target), arguments: " selfupdate.damage-block=1")
+        let run = try Self.run(boot, module: try KernelImages.image(boot.target, "hello"), arguments: " selfupdate.damage-block=1")
         let log = run.serialOutput
         #expect(log.contains("refused: checksum mismatch; booting as from a loader"), "\(log)")
         #expect(!log.contains("counter restored"))

@@ -2,7 +2,7 @@ import Foundation
 import Liu
 import Testing
 
-/// `service=counter` with its update listener: images pushed over TCP (through QEMU user
+/// The counter service with its update listener: images pushed over TCP (through QEMU user
 /// networking's port forwards) are refused with a reason or swapped to, the state surviving.
 @Suite("Update channel under TCG", .serialized)
 struct UpdateChannelTests {
@@ -11,7 +11,7 @@ struct UpdateChannelTests {
 
     @Test("20 updates back and forth between two versions keep the state", arguments: cases)
     func backAndForth(_ boot: BootCase) throws {
-        let images = try [KernelImages.image(boot.target), KernelImages.image(boot.target, label: "2")]
+        let images = try [KernelImages.image(boot.target, "counter"), KernelImages.image(boot.target, "counter", label: "2")]
             .map { try [UInt8](Data(contentsOf: $0)) }
         try boot.withCounter { (guest: CounterGuest) throws in
             var uptime = 0
@@ -41,12 +41,12 @@ struct UpdateChannelTests {
 
     @Test("refused images leave the service running with its state", arguments: cases)
     func refusedImages(_ boot: BootCase) throws {
-        let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target)))
+        let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter")))
         let other: KernelTarget = boot.target == .x86_64 ? .i686 : .x86_64
         let refusals: [(name: String, bytes: [UInt8], reason: String)] = [
             ("garbage", pseudoRandomBytes(count: 5000, seed: 3), "not an ELF file (bad magic)"),
             ("truncated", Array(image.prefix(image.count / 2)), "outside the file"),
-            ("other architecture", try [UInt8](Data(contentsOf: try KernelImages.image(other))), "wrong"),
+            ("other architecture", try [UInt8](Data(contentsOf: try KernelImages.image(other, "counter"))), "wrong"),
             ("empty", [], "empty image"),
             ("entry outside the segments", try ELFPatch.entry(image, 0x10), "entry point"),
             ("segment beyond RAM", try ELFPatch.firstSegmentAddress(image, 0x3000_0000), "outside RAM"),
@@ -73,7 +73,7 @@ struct UpdateChannelTests {
     @Test("an update whose state does not fit the storage area is abandoned and the service goes on",
           arguments: cases.filter { $0.machine != .microvm })
     func storageTooSmall(_ boot: BootCase) throws {
-        let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, label: "2")))
+        let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter", label: "2")))
         try boot.withCounter(commandLine: "liu.storage=0") { (guest: CounterGuest) throws in
             #expect(try guest.request() == "count=1 boots=1 version=1")
             let answer = try guest.push(image)
@@ -125,7 +125,7 @@ extension BootCase {
     /// running at the end.
     func withCounter(commandLine: String = "", _ body: (CounterGuest) throws -> Void) throws {
         let guest = try CounterGuest(target: target, machine: machine, accelerator: accelerator,
-                                     image: try KernelImages.image(target), commandLine: commandLine)
+                                     image: try KernelImages.image(target, "counter"), commandLine: commandLine)
         defer {
             let run = guest.stop()
             #expect(run.exit == .timedOut, "the counter service ended: \(run.exit)\n\(run.serialOutput)")

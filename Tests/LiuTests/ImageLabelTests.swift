@@ -22,6 +22,7 @@ struct ImageLabelTests {
         #expect(throws: ImageLabel.Failure.self) { try ImageLabel.relabel(Self.image, as: "") }
         #expect(throws: ImageLabel.Failure.self) { try ImageLabel.relabel(Self.image, as: "seventeen-chars-x") }
         #expect(throws: ImageLabel.Failure.self) { try ImageLabel.relabel(Self.image, as: "two words") }
+        #expect(throws: ImageLabel.Failure.self) { try ImageLabel.relabel(Self.image, as: "a/b") }
         #expect(throws: ImageLabel.Failure.self) { try ImageLabel.read(Array(Self.image[..<100])) }
         #expect(throws: ImageLabel.Failure.self) { try ImageLabel.read(Self.image + Self.image) }
         #expect(throws: ImageLabel.Failure.self) { try ImageLabel.read(Array(Self.image[..<120])) }

@@ -5,9 +5,16 @@ import Testing
 @Suite("liu command line")
 struct LiuCommandTests {
     @Test func buildDefaultsToAllTargets() throws {
-        #expect(try LiuCommand.parse(["build"]) == .build(targets: KernelTarget.allCases, label: nil))
-        #expect(try LiuCommand.parse(["build", "--target", "aarch64"]) == .build(targets: [.aarch64], label: nil))
-        #expect(try LiuCommand.parse(["build", "--target", "i686", "--version", "2"]) == .build(targets: [.i686], label: "2"))
+        #expect(try LiuCommand.parse(["build"]) == .build(targets: KernelTarget.allCases, service: nil, label: nil))
+        #expect(try LiuCommand.parse(["build", "--target", "aarch64"]) == .build(targets: [.aarch64], service: nil, label: nil))
+        #expect(try LiuCommand.parse(["build", "--target", "i686", "--label", "2"]) == .build(targets: [.i686], service: nil, label: "2"))
+        #expect(try LiuCommand.parse(["build", "--service", "/tmp/kv", "--target", "x86_64"])
+                == .build(targets: [.x86_64], service: "/tmp/kv", label: nil))
+    }
+
+    @Test func newTakesANameAndAPath() throws {
+        #expect(try LiuCommand.parse(["new", "kv"]) == .new(name: "kv", path: nil))
+        #expect(try LiuCommand.parse(["new", "kv", "--path", "/tmp"]) == .new(name: "kv", path: "/tmp"))
     }
 
     @Test func runTakesEveryOption() throws {
@@ -30,6 +37,11 @@ struct LiuCommandTests {
         (["run", "--target", "i686", "--timeout", "-1"], "--timeout takes a positive number"),
         (["run", "--target", "i686", "--image"], "--image needs a value"),
         (["run", "--target", "i686", "extra"], "unexpected argument 'extra'"),
+        (["run", "--target", "i686", "--image", "k.elf", "--service", "s"], "--image and --service exclude each other"),
+        (["run", "--target", "i686", "-p", "1:2", "--tap", "tap0"], "--tap replaces it"),
+        (["run", "--target", "i686", "--memory", "8"], "--memory takes MiB from 16 to 65536"),
+        (["new"], "liu new needs the service's name"),
+        (["new", "a", "b"], "unexpected argument 'b'"),
         (["frobnicate"], "unknown command 'frobnicate'"),
         (["bench"], "liu bench needs a benchmark name"),
         (["bench", "boot", "--runs", "0"], "--runs takes a positive whole number"),

@@ -63,7 +63,7 @@ enum Hotswap {
         guard Int(hotswapStubSize()) <= HotswapWindow.stubCapacity else { throw .stubTooLarge }
         var block = block
         block.handoverCounter = Arch.counter()
-        let refusal = BootArguments.withBytes { commandLine -> SoftResetError? in
+        let refusal = BootArguments.withGivenBytes { commandLine -> SoftResetError? in
             do throws(SoftResetError) {
                 try block.write(to: HotswapWindow.pointer(HotswapWindow.blockAddress), commandLine: commandLine)
                 return nil

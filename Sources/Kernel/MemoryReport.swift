@@ -1,24 +1,6 @@
 import KernelCore
 
-/// The demo service: greets, shows the boot timeline and memory, proves the clock ticks.
-enum HelloService {
-    static func run() -> Never {
-        Console.write("hello from swift-liveupdate on ")
-        Console.write(Arch.name)
-        Console.newline()
-        BootTimeline.print()
-        MemoryReport.print()
-        let target = Clock.ticks + 5
-        while Clock.ticks < target { Arch.waitForInterrupt() }
-        Console.write("timer: ")
-        Console.writeDecimal(Clock.ticks)
-        Console.write(" ticks, uptime ")
-        Console.writeMilliseconds(nanoseconds: Clock.now())
-        Console.newline()
-        Arch.exit(.success)
-    }
-}
-
+/// One line on the memory layout: image, heap, storage area and RAM.
 enum MemoryReport {
     static func print() {
         Console.write("memory: image ")

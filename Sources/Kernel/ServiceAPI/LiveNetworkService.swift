@@ -40,12 +40,12 @@ extension NetworkService {
         }
     }
 
-    /// The service serves again: the downtime ends, an update on trial is confirmed, and after a
-    /// soft reset what was left unprinted while down (console output counts as downtime) is
-    /// printed: the boot timeline, the downtime and the device report.
-    func serving(_ name: StaticString) {
+    /// The service serves again: the downtime ends, an update on trial is confirmed when
+    /// `confirm` says so, and after a soft reset what was left unprinted while down (console
+    /// output counts as downtime) is printed: the boot timeline, the downtime and the device report.
+    func serving(_ name: String, confirm: Bool) {
         UpdateDowntime.serviceResumed()
-        Trial.confirm()
+        if confirm { Trial.confirm() }
         guard SoftResetBoot.happened else { return }
         BootTimeline.print()
         UpdateDowntime.last?.print()

@@ -1,11 +1,9 @@
-import LiveUpdate
-import Net
+import Kernel
 
-/// What the counter service keeps across updates, saved behind the marker `marker` as
-/// entries identified by id. Restoring reads entries by id up to the next marker, so an image
-/// that adds or drops a field still reads (or skips) what an older or newer one wrote.
+/// What the counter keeps across updates, as entries identified by id in its group of the
+/// storage area. Restoring reads entries by id up to the group's marker, so an image that adds
+/// or drops a field still reads (or skips) what an older or newer one wrote.
 struct CounterState {
-    static let marker: UInt16 = 0x0C0
     static let historyLimit = 32
 
     enum ID: UInt16 {
@@ -32,30 +30,26 @@ struct CounterState {
     var record = UpdateRecord()
 
     func save(into storage: inout Storage, uptimeNow: UInt64) throws(StorageError) {
-        try storage.putMarker(id: Self.marker)
         try storage.add(id: ID.count.rawValue, count)
         try storage.add(id: ID.boots.rawValue, boots)
         try storage.add(id: ID.uptime.rawValue, Int64(bitPattern: uptimeBefore + uptimeNow))
         try storage.add(id: ID.history.rawValue, history)
         try storage.add(id: ID.record.rawValue, record)
-        try CounterSession.save(into: &storage, id: ID.session.rawValue)
     }
 
     mutating func restore(from restore: inout Restore) throws(StorageError) {
-        try restore.popMarker(id: Self.marker)
-        while !restore.isEnd && !restore.isMarker {
-            switch ID(rawValue: restore.id) {
-            case .count?: count = try restore.asInt64()
-            case .boots?: boots = try restore.asInt64()
-            case .uptime?: uptimeBefore = UInt64(bitPattern: try restore.asInt64())
-            case .history?: history = try restore.asStrings()
+        try restore.forEachEntry { (entry: borrowing Restore) throws(StorageError) in
+            switch ID(rawValue: entry.id) {
+            case .count?: count = try entry.asInt64()
+            case .boots?: boots = try entry.asInt64()
+            case .uptime?: uptimeBefore = UInt64(bitPattern: try entry.asInt64())
+            case .history?: history = try entry.asStrings()
             case .record?:
-                let stored = try restore.as(UpdateRecord.self)
+                let stored = try entry.as(UpdateRecord.self)
                 if stored.layout == UpdateRecord.currentLayout { record = stored }
-            case .session?: CounterSession.restoreLine(try restore.asBytes())
+            case .session?: CounterSession.restoreLine(try entry.asBytes())
             case nil: break
             }
-            try restore.next()
         }
     }
 

@@ -8,15 +8,13 @@ struct NetworkService {
     let stack: NetworkStack
     let addressing: AddressingMode
 
-    /// Opens the device and the stack for the service `name`; without a device, or with
-    /// malformed addresses on the command line, the kernel exits with a failure status and
-    /// says why. Prints its report unless `quietly` (a service resuming after an update
-    /// prints it after it serves again: console output is slow and counts as downtime).
-    static func open(_ name: StaticString, quietly: Bool = false) -> NetworkService {
+    /// Opens the device and the stack for the service `name`; nil without a device. With
+    /// malformed addresses on the command line the service fails and says why. Prints its
+    /// report unless `quietly` (a service resuming after an update prints it after it serves
+    /// again: console output is slow and counts as downtime).
+    static func open(_ name: String, quietly: Bool = false) -> NetworkService? {
         let addressing = addressingMode(name)
-        guard let device = NetworkDevice.open() else {
-            fail(name, "no virtio network device")
-        }
+        guard let device = NetworkDevice.open() else { return nil }
         let stack = NetworkStack(config: addressing.interfaceConfig(mac: device.mac), random: Entropy.next,
                                  transmit: device.transmit)
         stack.poll(now: Clock.now())
@@ -41,15 +39,7 @@ struct NetworkService {
         }
     }
 
-    static func fail(_ name: StaticString, _ reason: StaticString) -> Never {
-        Console.write(name)
-        Console.write(": ")
-        Console.write(reason)
-        Console.newline()
-        Arch.exit(.failure)
-    }
-
-    private static func addressingMode(_ name: StaticString) -> AddressingMode {
+    private static func addressingMode(_ name: String) -> AddressingMode {
         let line = BootArguments.withBytes { String(decoding: $0, as: UTF8.self) }
         do throws(AddressingMode.ParseError) {
             return try AddressingMode.parse(commandLine: line)
@@ -57,11 +47,11 @@ struct NetworkService {
             return .manual(ip: IPv4Address(10, 0, 2, 15), netmask: .netmask(prefixLength: 24),
                            gateway: IPv4Address(10, 0, 2, 2), dns: IPv4Address(10, 0, 2, 3))
         } catch {
-            fail(name, "malformed ip=, gw= or dns= on the command line")
+            ServiceRuntime.fail(name, "malformed ip=, gw= or dns= on the command line")
         }
     }
 
-    func report(_ name: StaticString) {
+    func report(_ name: String) {
         Console.write(name)
         Console.write(": ")
         Console.write(device.name)

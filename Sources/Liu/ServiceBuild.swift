@@ -1,0 +1,120 @@
+import Foundation
+
+/// Building a service folder into an image: its Swift sources become the module `ServiceApp`,
+/// compiled against the kernel's modules, checked (no floating point on x86), and linked with
+/// the kernel's objects into `FOLDER/.build/TARGET/NAME.elf`. Nothing outside the folder but
+/// the kernel's own build cache is written.
+extension KernelBuild {
+    /// The module name of every service's code (the kernel calls its `main`).
+    static let serviceModule = "ServiceApp"
+
+    /// Where the images of the service in `folder` go for `target`.
+    public func serviceOutputFolder(_ folder: URL, _ target: KernelTarget) -> URL {
+        folder.appendingPathComponent(".build/\(target.rawValue)")
+    }
+
+    /// The bootable image, without symbols: what QEMU loads and what an update pushes.
+    public func imagePath(service folder: URL, _ target: KernelTarget) throws -> URL {
+        serviceOutputFolder(folder, target).appendingPathComponent("\(try ServiceManifest(folder: folder).name).elf")
+    }
+
+    /// The same image with its symbol table, for debuggers and addresses in fault reports.
+    public func debugImagePath(service folder: URL, _ target: KernelTarget) throws -> URL {
+        serviceOutputFolder(folder, target).appendingPathComponent("\(try ServiceManifest(folder: folder).name).debug.elf")
+    }
+
+    /// Builds the service in `folder` for `target` and returns its image. Steps whose inputs did
+    /// not change since the last build are skipped; the kernel is compiled only when its own
+    /// sources changed. The toolchain's Unicode tables are deliberately not linked: String
+    /// comparison needs them and they cost 40 KB, so services compare UTF-8 bytes and a String
+    /// `==` fails the link, with an explanation (`LinkDiagnosis`).
+    @discardableResult
+    public func build(service folder: URL, for target: KernelTarget) throws -> URL {
+        let manifest = try ServiceManifest(folder: folder)
+        let kernel = try kernelObjects(target)
+        let output = serviceOutputFolder(folder, target)
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        return try FileLock.holding(output.appendingPathComponent(".lock")) {
+            let sources = swiftSources(in: folder)
+            guard !sources.isEmpty else { throw ToolFailure(description: "\(folder.path) has no Swift sources") }
+            let glue = try writeManifestGlue(manifest, into: output)
+            let kernelDate = kernel.map(modificationDate).max() ?? .distantPast
+            let object = output.appendingPathComponent("\(Self.serviceModule).o")
+            let objectDate = modificationDate(object)
+            _ = try compileSwift(module: Self.serviceModule, sources: sources + [glue], target: target, into: output,
+                                 importing: kernelFolder(target), after: kernelDate)
+            if target.forbidsFloatingPoint, modificationDate(object) != objectDate {
+                do {
+                    try FloatingPointCheck.verify(object: object, service: manifest.name)
+                } catch {
+                    try? FileManager.default.removeItem(at: object)  // checked again at the next build
+                    throw error
+                }
+            }
+            return try link(kernel + [object], service: manifest.name, target: target, into: output)
+        }
+    }
+
+    /// Builds the service, then the copy of its image that reports `label` as its version
+    /// (`NAME-LABEL.elf`; see `ImageLabel`).
+    public func build(service folder: URL, for target: KernelTarget, label: String) throws -> URL {
+        let image = try build(service: folder, for: target)
+        let relabelled = try ImageLabel.relabel([UInt8](Data(contentsOf: image)), as: label)
+        let path = image.deletingLastPathComponent()
+            .appendingPathComponent("\(image.deletingPathExtension().lastPathComponent)-\(label).elf")
+        try Data(relabelled).write(to: path)
+        return path
+    }
+
+    /// Builds one of the services in `Services/` (`builtInServices`).
+    @discardableResult
+    public func build(builtIn name: String, for target: KernelTarget) throws -> URL {
+        try build(service: builtInService(name), for: target)
+    }
+
+    public func build(builtIn name: String, for target: KernelTarget, label: String) throws -> URL {
+        try build(service: builtInService(name), for: target, label: label)
+    }
+
+    private func link(_ objects: [URL], service name: String, target: KernelTarget, into output: URL) throws -> URL {
+        let image = output.appendingPathComponent("\(name).elf")
+        let debugImage = output.appendingPathComponent("\(name).debug.elf")
+        let script = packageRoot.appendingPathComponent("linker/\(target.rawValue).ld")
+        guard isStale(image, inputs: objects + [script]) else { return image }
+        progress("\(target.rawValue): linking \(name).elf")
+        do {
+            try Shell.run("ld.lld", ["-m", target.linkerEmulation, "-T", script.path, "--gc-sections", "-z", "max-page-size=4096",
+                                     "-nostdlib", "-static", "-o", debugImage.path] + objects.map(\.path))
+        } catch let failure as ToolFailure {
+            throw ToolFailure(description: LinkDiagnosis.explain(failure.description, service: name, target: target))
+        }
+        try Shell.run("llvm-objcopy", ["--strip-all", "--strip-sections", debugImage.path, image.path])
+        return image
+    }
+
+    /// The two texts the kernel reads from the manifest, as a Swift file of the service's
+    /// module; rewritten only when the manifest changed, so that it does not force a compile.
+    private func writeManifestGlue(_ manifest: ServiceManifest, into output: URL) throws -> URL {
+        let glue = output.appendingPathComponent("ServiceManifest.swift")
+        let text = """
+            // Generated by liu build from \(ServiceManifest.fileName); rewritten at every build.
+            @_cdecl("liu_service_name")
+            func liuServiceName(_ length: UnsafeMutablePointer<Int>) -> UnsafePointer<UInt8> {
+                let text: StaticString = "\(manifest.name)"
+                length.pointee = text.utf8CodeUnitCount
+                return text.utf8Start
+            }
+            @_cdecl("liu_service_command_line")
+            func liuServiceCommandLine(_ length: UnsafeMutablePointer<Int>) -> UnsafePointer<UInt8> {
+                let text: StaticString = "\(manifest.defaultCommandLine)"
+                length.pointee = text.utf8CodeUnitCount
+                return text.utf8Start
+            }
+
+            """
+        if (try? String(contentsOf: glue, encoding: .utf8)) != text {
+            try text.write(to: glue, atomically: true, encoding: .utf8)
+        }
+        return glue
+    }
+}
