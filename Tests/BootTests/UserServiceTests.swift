@@ -1,0 +1,165 @@
+import Foundation
+import Liu
+import Testing
+
+/// A user's own service, as the guide has one written: `liu new` in a folder outside the
+/// repository, `liu build --service` for every target, then on each target: it boots and
+/// answers, is live-updated to a second build with a source file changed (its count and an open
+/// connection with a half-sent line are kept), and rolls back from a third build whose
+/// `restore` throws.
+@Suite("A service written outside the repository", .serialized)
+struct UserServiceTests {
+    /// The three builds of one folder, made once for all targets.
+    struct Builds: Sendable {
+        let folder: URL
+        let images: [KernelTarget: [URL]]
+        let memoryMiB: Int
+    }
+
+    static let builds: Result<Builds, ToolFailureDescription> = {
+        do { return .success(try makeBuilds()) } catch {
+            return .failure(ToolFailureDescription(text: "\(error)"))
+        }
+    }()
+
+    static func makeBuilds() throws -> Builds {
+        _ = try KernelImages.image(.x86_64, "hello")  // the kernel is built; the service reuses it
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("liu-user-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        guard LiuTool.main(["new", "shop", "--path", parent.path]) == 0 else { throw ToolFailureDescription(text: "liu new failed") }
+        let folder = parent.appendingPathComponent("shop")
+        let source = folder.appendingPathComponent("Shop.swift")
+        var images: [KernelTarget: [URL]] = [:]
+        for (label, change) in [("1", nil), ("2", ("\"shop: request ", "\"shop: req ")),
+                                ("3", ("try state.forEachEntry {", "throw StorageError.markerNotFound\n        try state.forEachEntry {"))] {
+            if let (old, new) = change {
+                let text = try String(contentsOf: source, encoding: .utf8)
+                guard text.contains(old) else { throw ToolFailureDescription(text: "Shop.swift lacks \(old)") }
+                try text.replacingOccurrences(of: old, with: new).write(to: source, atomically: true, encoding: .utf8)
+            }
+            guard LiuTool.main(["build", "--service", folder.path, "--label", label]) == 0 else {
+                throw ToolFailureDescription(text: "liu build of version \(label) failed")
+            }
+            for target in KernelTarget.allCases {
+                images[target, default: []].append(
+                    try KernelBuild(packageRoot: KernelImages.packageRoot).imagePath(service: folder, target)
+                        .deletingLastPathComponent().appendingPathComponent("shop-\(label).elf"))
+            }
+        }
+        return Builds(folder: folder, images: images, memoryMiB: try ServiceManifest(folder: folder).memoryMiB)
+    }
+
+    @Test("the folder builds for every target, outside the repository, reusing the kernel")
+    func buildsEverywhere() throws {
+        let builds = try Self.builds.get()
+        #expect(!builds.folder.path.hasPrefix(KernelImages.packageRoot.path))
+        for target in KernelTarget.allCases {
+            for image in builds.images[target]! {
+                #expect(FileManager.default.fileExists(atPath: image.path), "\(image.path)")
+            }
+        }
+        // A further change compiles the service and links; the kernel is not compiled again.
+        let steps = StepLog()
+        var builder = KernelBuild(packageRoot: KernelImages.packageRoot)
+        builder.progress = { steps.append($0) }
+        let source = builds.folder.appendingPathComponent("LineSession.swift")
+        try (try String(contentsOf: source, encoding: .utf8) + "\n").write(to: source, atomically: true, encoding: .utf8)
+        try builder.build(service: builds.folder, for: .aarch64)
+        #expect(steps.all == ["aarch64: compiling ServiceApp (3 Swift files)", "aarch64: linking shop.elf"])
+    }
+
+    @Test("boots, answers, keeps its state and connection through an update, rolls back from a failing resume",
+          arguments: KernelTarget.allCases)
+    func livesThroughUpdates(_ target: KernelTarget) throws {
+        let builds = try Self.builds.get()
+        let images = try builds.images[target]!.map { [UInt8](try Data(contentsOf: $0)) }
+        let guest = try ServiceGuest(target: target, machine: target.machines[0], accelerator: .tcg,
+                                     image: builds.images[target]![0], tcpPorts: [ServiceTemplate.port], memoryMiB: builds.memoryMiB)
+        defer { _ = guest.stop() }
+        let client = try HostSocket.tcp(port: guest.hostPort(ServiceTemplate.port), timeoutSeconds: 30)
+        try client.sendAll(Array("hello\n".utf8))
+        #expect(try client.receiveLine() == "shop: request 1, version 1, 5 bytes")
+        try client.sendAll(Array("half".utf8))
+
+        #expect(try guest.push(images[1]) == .accepted(bytes: images[1].count))
+        #expect(guest.instance.waitForOutput("update: confirmed", timeout: 60), "\(guest.instance.serialOutput)")
+        try client.sendAll(Array("-line\n".utf8))
+        #expect(try client.receiveLine() == "shop: req 2, version 2, 9 bytes", "\(guest.instance.serialOutput)")
+
+        #expect(try guest.push(images[2]) == .accepted(bytes: images[2].count))
+        #expect(guest.instance.waitForOutput("rollback: confirmed", timeout: 60), "\(guest.instance.serialOutput)")
+        #expect(guest.instance.serialOutput.contains("trial failed: the service could not resume its state"))
+        try client.sendAll(Array("again\n".utf8))
+        #expect(try client.receiveLine() == "shop: req 3, version 2, 5 bytes", "\(guest.instance.serialOutput)")
+        let second = try HostSocket.tcp(port: guest.hostPort(ServiceTemplate.port), timeoutSeconds: 30)
+        try second.sendAll(Array("x\n".utf8))
+        #expect(try second.receiveLine() == "shop: req 4, version 2, 1 bytes")
+    }
+}
+
+/// Progress lines collected from a build (called on the building thread).
+final class StepLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var steps: [String] = []
+    func append(_ step: String) { lock.withLock { steps.append(step) } }
+    var all: [String] { lock.withLock { steps } }
+}
+
+extension HostSocket {
+    /// Bytes up to a newline, without it (and without a carriage return before it).
+    func receiveLine() throws -> String {
+        var line: [UInt8] = []
+        while true {
+            let byte = try receive(count: 1)
+            guard let first = byte.first else { throw SocketFailure("connection closed after '\(String(decoding: line, as: UTF8.self))'") }
+            if first == UInt8(ascii: "\n") { break }
+            line.append(first)
+        }
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        return String(decoding: line, as: UTF8.self)
+    }
+}
+
+/// The mistakes a service writer meets first are explained by `liu build`, where they happen.
+@Suite("Build-time explanations for a service")
+struct ServiceBuildErrorTests {
+    /// A new service from `liu new` in a temporary folder whose answer to a line starts with
+    /// `code`; the error its build fails with.
+    static func buildFailure(_ name: String, answerStartsWith code: String, for target: KernelTarget) throws -> String {
+        _ = try KernelImages.image(target, "hello")
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("liu-error-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let folder = try ServiceTemplate.write(name: name, into: parent)
+        let source = folder.appendingPathComponent("\(ServiceTemplate.typeName(name)).swift")
+        let text = try String(contentsOf: source, encoding: .utf8)
+        let anchor = "        requests += 1\n"
+        guard text.contains(anchor) else { throw ToolFailureDescription(text: "the template changed: no '\(anchor)'") }
+        try text.replacingOccurrences(of: anchor, with: code + "\n" + anchor).write(to: source, atomically: true, encoding: .utf8)
+        do {
+            try KernelBuild(packageRoot: KernelImages.packageRoot).build(service: folder, for: target)
+        } catch {
+            return "\(error)"
+        }
+        throw ToolFailureDescription(text: "the build of \(name) succeeded")
+    }
+
+    @Test("comparing Strings with == fails the link with what to write instead")
+    func stringComparison() throws {
+        let message = try Self.buildFailure("strings", answerStartsWith: """
+                    if String(decoding: line, as: UTF8.self) == "reset" { requests = 0 }
+            """, for: .aarch64)
+        #expect(message.hasPrefix("strings (aarch64) does not link:"), "\(message)")
+        #expect(message.contains("Unicode tables"), "\(message)")
+        #expect(message.contains("a.utf8.elementsEqual(b.utf8)"), "\(message)")
+    }
+
+    @Test("floating point on x86 is refused at build time, naming the function", arguments: [KernelTarget.i686, .x86_64])
+    func floatingPoint(_ target: KernelTarget) throws {
+        let message = try Self.buildFailure("ratios", answerStartsWith: """
+                    let perMille = Int(Double(line.count) / Double(requests + 1) * 1000)
+                    if perMille > 1_000_000 { requests = 0 }
+            """, for: target)
+        #expect(message.hasPrefix("ratios uses floating point in:\n  Ratios.answer(_:)"), "\(message)")
+        #expect(message.contains("HashMap (from Net, imported with Kernel) instead of Dictionary and Set"), "\(message)")
+    }
+}
