@@ -129,19 +129,8 @@ extension Ed25519 {
         /// bits and passes the rest up; what passes bit 255 comes back times 19 into l0.
         static func carried(_ h0: UInt32, _ h1: UInt32, _ h2: UInt32, _ h3: UInt32, _ h4: UInt32,
                             _ h5: UInt32, _ h6: UInt32, _ h7: UInt32, _ h8: UInt32, _ h9: UInt32) -> FieldElement {
-            var h0 = h0, h1 = h1, h2 = h2, h3 = h3, h4 = h4, h5 = h5, h6 = h6, h7 = h7, h8 = h8, h9 = h9
-            h1 &+= h0 >> 26; h0 &= mask26
-            h2 &+= h1 >> 25; h1 &= mask25
-            h3 &+= h2 >> 26; h2 &= mask26
-            h4 &+= h3 >> 25; h3 &= mask25
-            h5 &+= h4 >> 26; h4 &= mask26
-            h6 &+= h5 >> 25; h5 &= mask25
-            h7 &+= h6 >> 26; h6 &= mask26
-            h8 &+= h7 >> 25; h7 &= mask25
-            h9 &+= h8 >> 26; h8 &= mask26
-            h0 &+= 19 &* (h9 >> 25); h9 &= mask25
-            h1 &+= h0 >> 26; h0 &= mask26
-            return FieldElement(h0, h1, h2, h3, h4, h5, h6, h7, h8, h9)
+            carried(wide: UInt64(h0), UInt64(h1), UInt64(h2), UInt64(h3), UInt64(h4),
+                    UInt64(h5), UInt64(h6), UInt64(h7), UInt64(h8), UInt64(h9))
         }
     }
 }

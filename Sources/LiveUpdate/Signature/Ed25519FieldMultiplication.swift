@@ -60,7 +60,7 @@ extension Ed25519.FieldElement {
         return Self.carried(wide: h0, h1, h2, h3, h4, h5, h6, h7, h8, h9)
     }
 
-    /// Carries column sums below 2^61 into a carried element (see `carried`).
+    /// Carries limbs or column sums below 2^61 into a carried element (see `carried`).
     static func carried(wide h0: UInt64, _ h1: UInt64, _ h2: UInt64, _ h3: UInt64, _ h4: UInt64,
                         _ h5: UInt64, _ h6: UInt64, _ h7: UInt64, _ h8: UInt64, _ h9: UInt64) -> Self {
         let mask26 = UInt64(Self.mask26), mask25 = UInt64(Self.mask25)
