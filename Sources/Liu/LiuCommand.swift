@@ -9,9 +9,19 @@ public enum LiuCommand: Equatable {
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
     case benchBoot(runs: Int)
     case benchUpdate(targets: [KernelTarget], machine: Machine?, accelerator: Accelerator?, runs: Int)
-    case push(image: String, destination: String)
+    case push(PushOptions)
+    case status(destination: String, json: Bool)
     case demo(target: KernelTarget, accelerator: Accelerator?)
     case help
+
+    public struct PushOptions: Equatable {
+        public var image: String
+        public var destination: String
+        /// Wait for the new image's verdict (confirmed, rolled back, reset); `--no-wait` skips it.
+        public var wait = true
+        /// Register the image as the known-good one (port 667) instead of updating to it.
+        public var knownGood = false
+    }
 
     public struct RunOptions: Equatable {
         public var target: KernelTarget
@@ -39,7 +49,8 @@ public enum LiuCommand: Equatable {
                liu bench storage [--target i686|x86_64|aarch64|all] [--kvm|--tcg]
                liu bench boot [--runs N]
                liu bench update [--target T|all] [--machine M] [--kvm|--tcg] [--runs N]
-               liu push IMAGE --to HOST:PORT
+               liu push IMAGE --to HOST:PORT [--no-wait] [--known-good]
+               liu status HOST:PORT [--json]
                liu demo [--target i686|x86_64|aarch64] [--kvm|--tcg]
         """
 
@@ -125,10 +136,17 @@ public enum LiuCommand: Equatable {
             return .demo(target: try target(named: name), accelerator: accelerator)
         case "push":
             guard let destination = try options.value(for: "--to") else { throw UsageError("liu push needs --to HOST:PORT") }
+            let noWait = options.flag("--no-wait"), knownGood = options.flag("--known-good")
             guard let image = options.next() else { throw UsageError("liu push needs the image to send") }
             try options.finish()
             _ = try Push.parse(destination)
-            return .push(image: image, destination: destination)
+            return .push(PushOptions(image: image, destination: destination, wait: !noWait, knownGood: knownGood))
+        case "status":
+            let json = options.flag("--json")
+            guard let destination = options.next() else { throw UsageError("liu status needs HOST:PORT (the update port)") }
+            try options.finish()
+            _ = try Push.parse(destination)
+            return .status(destination: destination, json: json)
         default:
             throw UsageError("unknown command '\(verb)'")
         }

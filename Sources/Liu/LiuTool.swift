@@ -23,8 +23,10 @@ public enum LiuTool {
                 return try BootBench.run(runs: runs)
             case .benchUpdate(let targets, let machine, let accelerator, let runs):
                 return try UpdateBench.run(targets: targets, machine: machine, accelerator: accelerator, runs: runs)
-            case .push(let image, let destination):
-                return try Push.run(image: image, to: destination)
+            case .push(let options):
+                return try Push.run(options)
+            case .status(let destination, let json):
+                return try StatusCommand.run(destination: destination, json: json)
             case .demo(let target, let accelerator):
                 return try Demo.run(target: target, accelerator: accelerator)
             }

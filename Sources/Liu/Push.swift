@@ -28,9 +28,9 @@ public enum Push {
     }
 
     /// Runs the command: 0 when the kernel accepted the image, 1 when it refused it.
-    static func run(image path: String, to destination: String) throws -> Int32 {
-        guard let image = FileManager.default.contents(atPath: path) else { throw Failure("cannot read the image \(path)") }
-        let (host, port) = try parse(destination)
+    static func run(_ options: LiuCommand.PushOptions) throws -> Int32 {
+        guard let image = FileManager.default.contents(atPath: options.image) else { throw Failure("cannot read the image \(options.image)") }
+        let (host, port) = try parse(options.destination)
         print("liu: pushing \(image.count) bytes to \(host):\(port)")
         switch try send([UInt8](image), host: host, port: port, progress: { sent in
             print("liu: sent \(sent) of \(image.count) bytes")

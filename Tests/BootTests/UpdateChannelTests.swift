@@ -103,7 +103,11 @@ struct UpdateChannelTests {
 
     @Test("liu push parses its arguments")
     func pushArguments() throws {
-        #expect(try LiuCommand.parse(["push", "k.elf", "--to", "localhost:666"]) == .push(image: "k.elf", destination: "localhost:666"))
+        #expect(try LiuCommand.parse(["push", "k.elf", "--to", "localhost:666"])
+                == .push(LiuCommand.PushOptions(image: "k.elf", destination: "localhost:666")))
+        #expect(try LiuCommand.parse(["push", "k.elf", "--to", "localhost:667", "--known-good", "--no-wait"])
+                == .push(LiuCommand.PushOptions(image: "k.elf", destination: "localhost:667", wait: false, knownGood: true)))
+        #expect(try LiuCommand.parse(["status", "localhost:666", "--json"]) == .status(destination: "localhost:666", json: true))
         #expect(throws: UsageError.self) { try LiuCommand.parse(["push", "k.elf"]) }
         #expect(throws: UsageError.self) { try LiuCommand.parse(["push", "--to", "localhost:666"]) }
         #expect(throws: UsageError.self) { try LiuCommand.parse(["push", "k.elf", "--to", "localhost"]) }
