@@ -21,6 +21,13 @@ public enum LiuCommand: Equatable {
         public var wait = true
         /// Register the image as the known-good one (port 667) instead of updating to it.
         public var knownGood = false
+
+        public init(image: String, destination: String, wait: Bool = true, knownGood: Bool = false) {
+            self.image = image
+            self.destination = destination
+            self.wait = wait
+            self.knownGood = knownGood
+        }
     }
 
     public struct RunOptions: Equatable {
