@@ -27,27 +27,34 @@ public struct QEMUConfiguration: Sendable {
         self.image = image
     }
 
-    public var arguments: [String] {
-        var arguments = ["-M", machine.rawValue, "-m", "\(memoryMiB)M", "-kernel", image.path,
-                         "-display", "none", "-serial", "stdio", "-monitor", "none", "-nodefaults"]
-        switch accelerator {
-        // arch-capabilities off: nested KVM hosts may refuse to set that MSR (QEMU aborts).
-        case .kvm: arguments += ["-accel", "kvm", "-cpu", "host,-arch-capabilities"]
-        case .tcg: arguments += ["-accel", "tcg", "-cpu", "max"]
-        }
-        switch target {
-        case .i686, .x86_64:
-            arguments += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-            // KVM's in-kernel PIT by default injects the next tick only once the last one was
-            // acknowledged by an EOI; the hang watchdog takes the PIT as an NMI, which has none.
-            if accelerator == .kvm { arguments += ["-global", "kvm-pit.lost_tick_policy=discard"] }
-        case .aarch64:
-            arguments += ["-semihosting-config", "enable=on,target=native"]
-        }
+    /// The folder with the flags per target and machine (`qemu/`, see `QEMUMachineFlags`);
+    /// nil: the package's, found by `QEMUFolder.locate()`.
+    public var qemuFolder: URL?
+
+    /// The flags for this target and machine, from `qemu/TARGET-MACHINE.args`.
+    public func machineFlags() throws(QEMUFlagsError) -> QEMUMachineFlags {
+        try QEMUFolder.load(target, machine, from: qemuFolder != nil ? qemuFolder! : QEMUFolder.locate())
+    }
+
+    /// QEMU's arguments: the machine's flags from `qemu/` under this accelerator, then the kernel
+    /// command line, `-no-reboot`, the network card and `extraArguments`; a missing or malformed
+    /// flags file throws, naming the file and line.
+    public func makeArguments() throws(QEMUFlagsError) -> [String] {
+        arguments(flags: try machineFlags())
+    }
+
+    func arguments(flags: QEMUMachineFlags) -> [String] {
+        var arguments = flags.arguments(accelerator: accelerator, memoryMiB: memoryMiB, kernel: image.path)
         if !kernelCommandLine.isEmpty { arguments += ["-append", kernelCommandLine] }
         if !allowReboot { arguments.append("-no-reboot") }
-        if let network { arguments += network.arguments(machine: machine) }
+        if let network { arguments += network.arguments(card: flags.nic) }
         return arguments + extraArguments
+    }
+
+    /// `makeArguments()`; a missing or malformed flags file stops the program with its error
+    /// (`QEMU.start` checks them first and throws instead).
+    public var arguments: [String] {
+        do { return try makeArguments() } catch { fatalError("\(error)") }
     }
 
     /// `commandLine`, plus `crc32c=software` under kvm-pvm: its instruction emulator cannot run
@@ -58,17 +65,16 @@ public struct QEMUConfiguration: Sendable {
     }
 }
 
-/// A QEMU network backend behind the guest's one virtio-net card: virtio-net-pci on pc,
-/// virtio-net-device (virtio-mmio) on microvm and virt.
+/// A QEMU network backend behind the guest's one virtio-net card (the machine's `nic:` in
+/// `qemu/`: virtio-net-pci on pc, virtio-net-device (virtio-mmio) on microvm and virt).
 public protocol GuestNetwork: Sendable {
     /// The `-netdev` value, with `id=net0`.
     var netdev: String { get }
 }
 
 extension GuestNetwork {
-    func arguments(machine: Machine) -> [String] {
-        let card = machine == .pc ? "virtio-net-pci" : "virtio-net-device"
-        return ["-netdev", netdev, "-device", "\(card),netdev=net0"]
+    func arguments(card: String) -> [String] {
+        ["-netdev", netdev, "-device", "\(card),netdev=net0"]
     }
 }
 
@@ -189,14 +195,21 @@ public enum QEMU {
 
     /// Boots in the background, for tests that talk to the guest while it runs; `stop()` ends it.
     public static func start(_ configuration: QEMUConfiguration, echo: Bool = false) throws -> QEMUInstance {
-        guard let executable = try? Shell.locate(configuration.target.qemuBinary) else {
-            throw ToolFailure(description: "\(configuration.target.qemuBinary) not found on PATH: install the Debian package \(configuration.target.qemuPackage)")
+        let flags: QEMUMachineFlags
+        do {
+            flags = try configuration.machineFlags()
+        } catch {
+            throw ToolFailure(description: "QEMU's flags: \(error)")
         }
+        guard let executable = try? Shell.locate(flags.binary) else {
+            throw ToolFailure(description: "\(flags.binary) not found on PATH: install the Debian package \(configuration.target.qemuPackage)")
+        }
+        let qemuArguments = configuration.arguments(flags: flags)
         guard let prefix = configuration.launchPrefix.first else {
-            return try QEMUInstance(executable: executable, arguments: configuration.arguments, echo: echo)
+            return try QEMUInstance(executable: executable, arguments: qemuArguments, echo: echo)
         }
         let launcher = try Shell.locate(prefix)
-        let arguments = configuration.launchPrefix.dropFirst() + [executable] + configuration.arguments
+        let arguments = configuration.launchPrefix.dropFirst() + [executable] + qemuArguments
         return try QEMUInstance(executable: launcher, arguments: Array(arguments), echo: echo)
     }
 }
