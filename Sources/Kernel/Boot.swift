@@ -21,6 +21,7 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     let slotStart = softReset.map(RollbackSlot.adopt) ?? RollbackSlot.reserve(below: storageStart, usableStart: boot.usableStart)
     let heapEnd = softReset.map(DeviceMemory.adopt) ?? DeviceMemory.reserve(below: slotStart, usableStart: boot.usableStart)
     Memory.setUp(usableStart: boot.usableStart, usableEnd: heapEnd)
+    SoftResetBoot.adoptUpdateRecord()
     BootTimeline.record("heap")
 
     Arch.installTraps()

@@ -12,4 +12,18 @@ enum ImageVersion {
             return String(decoding: label, as: UTF8.self)
         }
     }
+
+    /// The label of another image (the known-good one, a pushed one): the 16 bytes after the
+    /// marker; nil when it has none.
+    static func label(in image: UnsafeRawBufferPointer) -> String? {
+        withUnsafeBytes(of: &record) { own in
+            let marker = own[0..<16]
+            guard image.count >= 32 else { return nil }
+            for offset in 0...(image.count - 32) where image[offset] == marker.first!
+                && image[offset..<offset + 16].elementsEqual(marker) {
+                return String(decoding: image[(offset + 16)..<(offset + 32)].prefix { $0 != 0 }, as: UTF8.self)
+            }
+            return nil
+        }
+    }
 }

@@ -24,7 +24,7 @@ enum Panic {
         Console.write(message)
         Console.newline()
         if faultInsidePanic { causeFault(.invalidInstruction) }
-        Trial.failed("panic")
+        Trial.failed("panic", detail: message)
         Arch.exit(.panic)
     }
 }

@@ -63,23 +63,16 @@ public struct CounterStatus: Sendable {
     public var uptimeMilliseconds: Int
     public var updates: Int
     public var history: [String]
-    /// The last update's downtime phases in nanoseconds, in order, `total` first.
-    public var downtime: [(phase: String, nanoseconds: UInt64)]
+    /// The last update's downtime phases, in order, `total` first.
+    public var downtime: DowntimeSummary
 
     public init?(parsing line: String) {
+        let parts = line.components(separatedBy: "downtime-ns")
+        guard parts.count == 2 else { return nil }
         var fields: [String: String] = [:]
-        var downtime: [(String, UInt64)] = []
-        var inDowntime = false
-        for word in line.split(separator: " ") {
-            if word == "downtime-ns" { inDowntime = true; continue }
+        for word in parts[0].split(separator: " ") {
             guard let equals = word.firstIndex(of: "=") else { continue }
-            let key = String(word[..<equals]), value = String(word[word.index(after: equals)...])
-            if inDowntime {
-                guard let nanoseconds = UInt64(value) else { return nil }
-                downtime.append((key, nanoseconds))
-            } else {
-                fields[key] = value
-            }
+            fields[String(word[..<equals])] = String(word[word.index(after: equals)...])
         }
         guard let version = fields["version"], let count = fields["count"].flatMap(Int.init),
               let boots = fields["boots"].flatMap(Int.init), let uptime = fields["uptime-ms"].flatMap(Int.init),
@@ -90,7 +83,7 @@ public struct CounterStatus: Sendable {
         uptimeMilliseconds = uptime
         self.updates = updates
         self.history = history.split(separator: ",").map(String.init)
-        self.downtime = downtime
+        downtime = DowntimeSummary(parts[1])
     }
 
 }

@@ -18,12 +18,10 @@ enum Demo {
             for _ in 0..<3 { print("liu demo: request -> \(try guest.request())") }
             print("liu demo: pushing \(image.lastPathComponent)")
             let answer = try guest.push([UInt8](Data(contentsOf: image)))
-            guard case .accepted = answer else {
-                print("liu demo: the update was not accepted: \(answer)")
-                return 1
-            }
+            print("liu demo: \(Push.describe(answer))")
+            guard case .confirmed = answer else { return 1 }
             let status = try guest.awaitBoot(round + 2)
-            let downtime = status.downtime.first.map { String(format: "%.3f ms", Double($0.nanoseconds) / 1e6) } ?? "?"
+            let downtime = status.downtime.phases.first.map { DowntimeSummary.milliseconds($0.nanoseconds) } ?? "?"
             print("liu demo: now version \(status.version), count \(status.count), boots \(status.boots), "
                 + "uptime \(status.uptimeMilliseconds) ms, versions so far \(status.history.joined(separator: ",")), downtime \(downtime)")
         }

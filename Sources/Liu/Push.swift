@@ -4,22 +4,33 @@ import Glibc
 #endif
 
 /// `liu push IMAGE --to HOST:PORT`: sends a kernel image to a running kernel's update
-/// listener (8-byte little-endian length, then the bytes) and reads its one-line answer.
-/// After `accepted` it waits for the outcome: the new kernel, which keeps the connection,
-/// says `swapped` (without connection hand-over the connection vanishes: probe bytes meet a
-/// reset or the end of the stream), or the old kernel says `abandoned:`.
+/// listener (8-byte little-endian length, then the bytes) and reads its answer: `refused:`, or
+/// `accepted`, after which the connection lives on in the next kernel and says how the trial
+/// ended: `confirmed LABEL downtime-ns …` from the new image, `rolled back to LABEL: REASON` from
+/// the known-good one, `abandoned:` from the old one when saving failed; a connection that ends
+/// without a verdict means the guest reset. The known-good image port answers `registered`.
 public enum Push {
-    public enum Answer: Equatable {
-        /// Accepted, and the old kernel went away: the swap has begun.
+    public enum Answer: Equatable, Sendable {
+        /// Accepted; not waited for the verdict.
         case accepted(bytes: Int)
+        /// Stored as the known-good image (the known-good image port).
+        case registered(bytes: Int)
+        /// The new image `label` serves and confirmed its trial; `downtime` is its
+        /// `downtime-ns total=N save=N …` summary.
+        case confirmed(label: String, downtime: String)
+        /// The new image failed its trial; the known-good image `label` runs, with the state.
+        case rolledBack(label: String, reason: String)
+        /// The guest reset: no verdict came, the connection ended.
+        case reset(String)
         /// Accepted, but stopping or saving failed; the old kernel goes on.
         case abandoned(reason: String)
         /// Refused before anything was touched.
         case refused(reason: String)
     }
 
-    /// How long the outcome of an accepted image may take.
-    static let swapTimeout: Double = 10
+    /// How long a verdict may take after the acceptance: boot, restore and the confirmation
+    /// deadline, under emulation.
+    static let verdictTimeout: Double = 120
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -27,23 +38,54 @@ public enum Push {
         static func system(_ what: String) -> Failure { Failure("\(what): \(String(cString: strerror(errno)))") }
     }
 
-    /// Runs the command: 0 when the kernel accepted the image, 1 when it refused it.
+    /// Runs the command; exit 0 confirmed (or registered, or accepted with `--no-wait`), 2
+    /// rolled back, 3 the guest reset, 1 refused or abandoned.
     static func run(_ options: LiuCommand.PushOptions) throws -> Int32 {
         guard let image = FileManager.default.contents(atPath: options.image) else { throw Failure("cannot read the image \(options.image)") }
         let (host, port) = try parse(options.destination)
-        print("liu: pushing \(image.count) bytes to \(host):\(port)")
-        switch try send([UInt8](image), host: host, port: port, progress: { sent in
-            print("liu: sent \(sent) of \(image.count) bytes")
-        }) {
-        case .accepted(let bytes):
-            print("accepted \(bytes); the kernel is swapping")
-            return 0
-        case .abandoned(let reason):
-            print("abandoned: \(reason)")
-            return 1
-        case .refused(let reason):
-            print("refused: \(reason)")
-            return 1
+        if let status = try? GuestStatus.fetch(host: host, port: port) {
+            try checkPort(status, knownGood: options.knownGood, destination: options.destination)
+            if !options.knownGood && status.knownGood == nil {
+                FileHandle.standardError.write(Data(("liu push: warning: the guest has no known-good image: if the new image fails "
+                    + "its trial the guest resets and the service's state is lost (register one with liu push --known-good)\n").utf8))
+            }
+        }
+        print("liu push: sending \(image.count) bytes to \(host):\(port)")
+        let answer = try send([UInt8](image), host: host, port: port, wait: options.wait, progress: { sent in
+            if image.count > 1 << 20 { print("liu push: sent \(sent) of \(image.count) bytes") }
+        })
+        print(describe(answer))
+        return exitCode(answer)
+    }
+
+    /// The known-good image port takes `--known-good` pushes only, the update port the others.
+    private static func checkPort(_ status: GuestStatus, knownGood: Bool, destination: String) throws {
+        if knownGood && status.port == "update" {
+            throw Failure("\(destination) is the guest's update port: --known-good goes to its known-good image port (667 in the guest)")
+        }
+        if !knownGood && status.port == "known-good" {
+            throw Failure("\(destination) is the guest's known-good image port: add --known-good, or push the update to its update port (666 in the guest)")
+        }
+    }
+
+    static func describe(_ answer: Answer) -> String {
+        switch answer {
+        case .accepted(let bytes): "accepted \(bytes) bytes; not waiting for the outcome (liu status tells it)"
+        case .registered(let bytes): "registered \(bytes) bytes as the known-good image"
+        case .confirmed(let label, let downtime): "updated to \(label) in \(DowntimeSummary(downtime).text) (confirmed)"
+        case .rolledBack(let label, let reason): "rolled back to \(label): \(reason)"
+        case .reset(let detail): "the guest reset: \(detail)"
+        case .abandoned(let reason): "abandoned: \(reason)"
+        case .refused(let reason): "refused: \(reason)"
+        }
+    }
+
+    static func exitCode(_ answer: Answer) -> Int32 {
+        switch answer {
+        case .accepted, .registered, .confirmed: 0
+        case .rolledBack: 2
+        case .reset: 3
+        case .abandoned, .refused: 1
         }
     }
 
@@ -55,9 +97,9 @@ public enum Push {
         return (String(destination[..<colon]), port)
     }
 
-    /// Sends length and image, then reads the answer line. `progress` is told the bytes sent
-    /// after every MiB and at the end.
-    public static func send(_ image: [UInt8], host: String, port: UInt16, timeoutSeconds: Int = 60,
+    /// Sends length and image, then reads the answer line and, with `wait`, the verdict.
+    /// `progress` is told the bytes sent after every MiB and at the end.
+    public static func send(_ image: [UInt8], host: String, port: UInt16, wait: Bool = true, timeoutSeconds: Int = 60,
                             progress: (Int) -> Void = { _ in }) throws -> Answer {
         let socket = try connect(host: host, port: port, timeoutSeconds: timeoutSeconds)
         defer { close(socket) }
@@ -77,25 +119,45 @@ public enum Push {
             }
         }
         let answer = try parseAnswer(readLine(socket))
-        guard case .accepted = answer else { return answer }
-        return try awaitOutcome(socket, accepted: answer)
+        guard case .accepted = answer, wait else { return answer }
+        return try awaitVerdict(socket, accepted: answer)
     }
 
-    /// Probes the accepted connection until it ends (the swap) or an `abandoned:` line comes.
-    private static func awaitOutcome(_ socket: Int32, accepted: Answer) throws -> Answer {
-        let deadline = Date().addingTimeInterval(swapTimeout)
-        var probe = UInt8(ascii: "\n")
+    /// Reads the verdict after an acceptance. TCP keepalive probes (no data, so nothing the
+    /// kernels would have to agree on) notice a guest that reset and forgot the connection.
+    private static func awaitVerdict(_ socket: Int32, accepted: Answer) throws -> Answer {
+        var on: Int32 = 1, idle: Int32 = 1, interval: Int32 = 1, count: Int32 = 5
+        setsockopt(socket, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &interval, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(socket, Int32(IPPROTO_TCP), TCP_KEEPCNT, &count, socklen_t(MemoryLayout<Int32>.size))
+        let deadline = Date().addingTimeInterval(verdictTimeout)
         while Date() < deadline {
-            guard Glibc.send(socket, &probe, 1, Int32(MSG_NOSIGNAL)) == 1 else { return accepted }
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 100) > 0 else { continue }
-            guard let line = try? readLine(socket), !line.isEmpty else { return accepted }
-            if line.hasPrefix("abandoned: ") { return .abandoned(reason: String(line.dropFirst("abandoned: ".count))) }
-            // The new kernel kept this connection across the swap and says so.
-            if line == "swapped" { return accepted }
-            throw Failure("unexpected answer after acceptance: \(line)")
+            guard poll(&descriptor, 1, 200) > 0 else { continue }
+            guard let line = try? readLine(socket), !line.isEmpty else {
+                return .reset("the connection ended without a verdict: the new image failed with no known-good image "
+                    + "to roll back to (or the kernel crashed), so the guest restarted from its original image and the "
+                    + "service's state is lost")
+            }
+            if let verdict = parseVerdict(line) { return verdict }
+            throw Failure("unexpected answer after the acceptance: \(line)")
         }
-        throw Failure("the kernel accepted the image but neither swapped nor abandoned it within \(Int(swapTimeout)) s")
+        throw Failure("the kernel accepted the image but gave no verdict within \(Int(verdictTimeout)) s")
+    }
+
+    static func parseVerdict(_ line: String) -> Answer? {
+        if line.hasPrefix("abandoned: ") { return .abandoned(reason: String(line.dropFirst("abandoned: ".count))) }
+        if line.hasPrefix("confirmed ") {
+            let rest = line.dropFirst("confirmed ".count)
+            let label = rest.prefix { $0 != " " }
+            return .confirmed(label: String(label), downtime: String(rest.dropFirst(label.count).drop { $0 == " " }))
+        }
+        if line.hasPrefix("rolled back to "), let colon = line.range(of: ": ") {
+            return .rolledBack(label: String(line[line.index(line.startIndex, offsetBy: "rolled back to ".count)..<colon.lowerBound]),
+                               reason: String(line[colon.upperBound...]))
+        }
+        return nil
     }
 
     /// A kernel that refuses before the image is complete (too large) answers at once and
@@ -107,6 +169,7 @@ public enum Push {
 
     static func parseAnswer(_ line: String) throws -> Answer {
         if line.hasPrefix("accepted "), let bytes = Int(line.dropFirst("accepted ".count)) { return .accepted(bytes: bytes) }
+        if line.hasPrefix("registered "), let bytes = Int(line.dropFirst("registered ".count)) { return .registered(bytes: bytes) }
         if line.hasPrefix("refused: ") { return .refused(reason: String(line.dropFirst("refused: ".count))) }
         throw Failure(line.isEmpty ? "the kernel closed the connection without an answer" : "unexpected answer: \(line)")
     }

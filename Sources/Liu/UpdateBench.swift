@@ -32,14 +32,15 @@ enum UpdateBench {
 
     /// The downtime phases of each update, after checking the state survived it.
     private static func measure(_ target: KernelTarget, _ machine: Machine, _ accelerator: Accelerator,
-                                images: [(URL, [UInt8])], runs: Int) throws -> [[(phase: String, nanoseconds: UInt64)]] {
+                                images: [(URL, [UInt8])], runs: Int) throws -> [DowntimeSummary] {
         let guest = try CounterGuest(target: target, machine: machine, accelerator: accelerator, image: images[0].0)
         defer { _ = guest.stop() }
-        var downtimes: [[(phase: String, nanoseconds: UInt64)]] = []
+        var downtimes: [DowntimeSummary] = []
         for round in 1...runs {
             _ = try guest.request()
             let next = images[round % 2]
-            guard case .accepted = try guest.push(next.1) else { throw Push.Failure("update \(round) was not accepted") }
+            let answer = try guest.push(next.1)
+            guard case .confirmed = answer else { throw Push.Failure("update \(round): \(Push.describe(answer))") }
             let status = try guest.awaitBoot(round + 1)
             let expectedVersion = round % 2 == 1 ? "2" : "1"
             guard status.version == expectedVersion, status.count == round, status.updates == round else {
@@ -50,16 +51,16 @@ enum UpdateBench {
         return downtimes
     }
 
-    private static func report(_ label: String, _ downtimes: [[(phase: String, nanoseconds: UInt64)]], imageSize: Int) {
+    private static func report(_ label: String, _ downtimes: [DowntimeSummary], imageSize: Int) {
         let milliseconds = { (phase: String) in
-            downtimes.compactMap { $0.first { $0.phase == phase }.map { Double($0.nanoseconds) / 1e6 } }.sorted()
+            downtimes.compactMap { $0.phases.first { $0.name == phase }.map { Double($0.nanoseconds) / 1e6 } }.sorted()
         }
         let totals = milliseconds("total")
         guard !totals.isEmpty else { return print("\(label): no downtime reported") }
         let format = { (value: Double) in String(format: "%.3f", value) }
         print("\(label): \(totals.count) updates of a \(imageSize)-byte image, downtime median \(format(totals[totals.count / 2])) ms,"
             + " min \(format(totals.first!)) ms, max \(format(totals.last!)) ms")
-        let phases = downtimes[0].map(\.phase).filter { $0 != "total" }
+        let phases = downtimes[0].phases.map(\.name).filter { $0 != "total" }
         print("  median per phase: " + phases.map { phase in
             let values = milliseconds(phase)
             return "\(phase) \(format(values[values.count / 2])) ms"

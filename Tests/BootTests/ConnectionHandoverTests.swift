@@ -137,11 +137,11 @@ struct EchoUpdateGuest {
         }
     }
 
-    /// Pushes the other version; returns once the new kernel said `swapped` on the push's own
-    /// connection (kept across the update) or the old one went away.
+    /// Pushes the other version; returns once the new kernel confirmed on the push's own
+    /// connection (kept across the update).
     func update(round: Int) throws {
         let answer = try Push.send(images[round % 2], host: "127.0.0.1", port: updatePort)
-        guard answer == .accepted(bytes: images[round % 2].count) else {
+        guard answer.confirmedLabel == (round % 2 == 1 ? "2" : "1") else {
             throw ToolFailureDescription(text: "update \(round): \(answer)\n\(instance.serialOutput)")
         }
     }

@@ -10,14 +10,14 @@ struct CounterStatusTests {
         #expect(status.version == "2" && status.count == 7 && status.boots == 3)
         #expect(status.uptimeMilliseconds == 1234 && status.updates == 2)
         #expect(status.history == ["1", "2", "1"])
-        #expect(status.downtime.map(\.phase) == ["total", "save", "hand-over"])
-        #expect(status.downtime.map(\.nanoseconds) == [900, 100, 800])
+        #expect(status.downtime.phases.map(\.name) == ["total", "save", "hand-over"])
+        #expect(status.downtime.phases.map(\.nanoseconds) == [900, 100, 800])
     }
 
     @Test("before any update there is no downtime; malformed lines are refused")
     func beforeUpdateAndMalformed() {
         let fresh = CounterStatus(parsing: "version=1 count=0 boots=1 uptime-ms=5 updates=0 history=1 downtime-ns none")
-        #expect(fresh?.downtime.isEmpty == true)
+        #expect(fresh?.downtime.phases.isEmpty == true)
         #expect(CounterStatus(parsing: "count=1 boots=1 version=1") == nil)
         #expect(CounterStatus(parsing: "version=1 count=x boots=1 uptime-ms=5 updates=0 history=1") == nil)
         #expect(CounterStatus(parsing: "version=1 count=0 boots=1 uptime-ms=5 updates=0 history=1 downtime-ns total=abc") == nil)

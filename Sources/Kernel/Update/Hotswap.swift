@@ -65,7 +65,8 @@ enum Hotswap {
         block.handoverCounter = Arch.counter()
         let refusal = BootArguments.withGivenBytes { commandLine -> SoftResetError? in
             do throws(SoftResetError) {
-                try block.write(to: HotswapWindow.pointer(HotswapWindow.blockAddress), commandLine: commandLine)
+                try block.write(to: HotswapWindow.pointer(HotswapWindow.blockAddress), commandLine: commandLine,
+                                record: UpdateHistory.forNextImage)
                 return nil
             } catch { return error }
         }

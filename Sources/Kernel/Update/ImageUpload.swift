@@ -5,6 +5,8 @@ import Net
 final class ImageUpload {
     enum Progress {
         case incomplete
+        /// The client sent `status\n` instead of an image.
+        case statusRequest
         case endedEarly
         case empty
         case tooLarge(UInt64)
@@ -23,6 +25,7 @@ final class ImageUpload {
     init(_ connection: TCPConnection) { self.connection = connection }
 
     func read() -> Progress {
+        if lengthBytes == 0, image == nil, let request = statusRequest() { return request }
         if image == nil {
             while lengthBytes < 8 {
                 var byte: UInt8 = 0
@@ -46,6 +49,18 @@ final class ImageUpload {
             received += got
         }
         return .complete(image)
+    }
+
+    /// `.statusRequest` once `status\n` arrived, `.incomplete` while what arrived may still
+    /// become it, nil for a length. No image length starts so: its fourth byte would be zero.
+    private func statusRequest() -> Progress? {
+        let request = Array("status\n".utf8)
+        var head = [UInt8](repeating: 0, count: request.count)
+        let count = head.withUnsafeMutableBytes { connection.peek(into: $0) }
+        guard count > 0, head[..<count].elementsEqual(request[..<count]) else { return nil }
+        guard count == request.count else { return connection.isAtEndOfStream ? .endedEarly : .incomplete }
+        connection.consume(count)
+        return .statusRequest
     }
 
     func release() {

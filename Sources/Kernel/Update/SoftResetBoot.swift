@@ -5,6 +5,8 @@ import LiveUpdate
 /// loader and the slow calibration. Runs before the heap exists: allocates nothing.
 enum SoftResetBoot {
     nonisolated(unsafe) private(set) static var block: SoftResetBlock? = nil
+    /// Where the block lies (the hotswap window, untouched until the next hotswap).
+    nonisolated(unsafe) private static var blockPointer: UnsafeRawPointer? = nil
 
     static var happened: Bool { block != nil }
 
@@ -24,6 +26,7 @@ enum SoftResetBoot {
             else { throw .implausibleValues }
             BootArguments.copy(from: SoftResetBlock.commandLine(in: pointer))
             block = received
+            blockPointer = pointer
             Console.write("soft reset: block at ")
             Console.writeHex(UInt64(info), digits: 8)
             Console.write(" valid\n")
@@ -54,6 +57,11 @@ enum SoftResetBoot {
 
     static func adoptStorageArea(_ block: SoftResetBlock) -> UInt {
         StorageArea.adopt(start: UInt(block.storageAddress), size: Int(block.storageSize))
+    }
+
+    /// Once the heap exists: the update record the previous kernel handed on.
+    static func adoptUpdateRecord() {
+        if let blockPointer { UpdateHistory.adopt(SoftResetBlock.record(in: blockPointer)) }
     }
 
     static func calibration(_ block: SoftResetBlock) -> TimerCalibration {

@@ -15,6 +15,8 @@ enum Trial {
     nonisolated(unsafe) private(set) static var purpose: SoftResetBlock.Purpose? = nil
     nonisolated(unsafe) private static var deadline: UInt64? = nil
     nonisolated(unsafe) private static var attempt: UInt32 = 0
+    /// Run once the trial is confirmed (e.g. to tell the client that pushed the image).
+    nonisolated(unsafe) static var whenConfirmed: [() -> Void] = []
 
     /// This kernel came by an update or a rollback and has not confirmed yet.
     static var isPending: Bool { purpose != nil }
@@ -43,8 +45,13 @@ enum Trial {
         deadline = nil
         Arch.disarmHangWatchdog()
         LiveUpdate.discard(at: StorageArea.pointer, limit: StorageArea.size)
-        if confirmed == .update { RollbackSlot.promoteCandidate() }
+        if confirmed == .update {
+            RollbackSlot.promoteCandidate()
+            UpdateHistory.note(.confirmed, label: ImageVersion.label)
+        }
         Console.write(confirmed == .update ? "update: confirmed\n" : "rollback: confirmed, running the known-good image\n")
+        for action in whenConfirmed { action() }
+        whenConfirmed = []
     }
 
     /// Called on every timer tick (after the interrupt was acknowledged).
@@ -56,12 +63,17 @@ enum Trial {
 
     /// The failure path: rolls back if this is an update on trial with a known-good image,
     /// hard-resets if it is on trial otherwise; returns for a kernel not on trial.
-    static func failed(_ reason: StaticString) {
+    /// `detail` (a panic's message) follows the reason in the log and in the rollback's verdict.
+    static func failed(_ reason: StaticString, detail: StaticString? = nil) {
         guard let pending = purpose else { return }
         Arch.disableInterrupts()
         Arch.disarmHangWatchdog()
         Console.write("\ntrial failed: ")
         Console.write(reason)
+        if let detail {
+            Console.write(": ")
+            Console.write(detail)
+        }
         Console.newline()
         guard pending == .update, let image = RollbackSlot.image else {
             Console.write(pending == .update ? "no known-good image: hard reset\n" : "the rollback failed: hard reset\n")
@@ -69,16 +81,17 @@ enum Trial {
         }
         purpose = nil
         RollbackSlot.dropCandidate()
-        rollBack(to: image)
+        rollBack(to: image, reason: reason, detail: detail)
     }
 
     /// Hotswaps to the known-good image. This kernel is abandoned, so once its drivers have
     /// described their devices (their objects live in the heap) the heap is reset: the failure
-    /// may have been its exhaustion.
-    private static func rollBack(to image: UnsafeRawBufferPointer) -> Never {
+    /// may have been its exhaustion. The reason goes to the known-good image in the block.
+    private static func rollBack(to image: UnsafeRawBufferPointer, reason: StaticString, detail: StaticString?) -> Never {
         var block = Hotswap.currentBlock(updateStart: Arch.counter())
         Hotswap.handOverDevices(in: &block)
         Memory.setUp(usableStart: Kernel.boot.usableStart, usableEnd: Memory.ramEnd)
+        UpdateHistory.note(.rolledBack, label: ImageVersion.label, reason: reason.description + (detail.map { ": " + $0.description } ?? ""))
         block.purpose = .rollback
         block.attempt = attempt
         block.confirmWithin = confirmWithin

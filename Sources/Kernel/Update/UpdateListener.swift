@@ -7,7 +7,11 @@ import Net
 /// After a refusal the service goes on untouched; after an acceptance `startPendingUpdate`
 /// (called from the service loop) saves the service's state and hotswaps to the image. If
 /// that fails (the state does not fit, say) the connection gets `abandoned: <reason>` and the
-/// service goes on.
+/// service goes on. The connection itself lives on in the next kernel, which says nothing on it
+/// until its trial ends: then `confirmed <label> downtime-ns total=…` from the new image, or
+/// `rolled back to <label>: <reason>` from the known-good one; after a hard reset the
+/// connection is gone. A client that sends `status\n` instead gets one status line
+/// (`StatusLine`). docs/update-sequence.md, "The update channel".
 final class UpdateListener {
     /// What a received image is for: the next kernel, or the known-good image kept for a
     /// rollback (`liu.rollback-port=`, default 667), registered at once and answered `accepted`.
@@ -26,9 +30,9 @@ final class UpdateListener {
     private var upload: ImageUpload?
     private var accepted: (upload: ImageUpload, updateStart: UInt64, acceptedAt: UInt64)?
 
-    /// Listens on the configured port; `save` writes the service's state at update time.
-    /// Listens on the role's port; connections to it that came through an update (the client
-    /// that pushed this very image) are told `swapped` and closed.
+    /// Listens on the role's port; `save` writes the service's state at update time.
+    /// Connections to it that came through an update (the client that pushed this very image)
+    /// are told the verdict once the trial ends.
     init(network: NetworkService, role: Role, save: @escaping Hotswap.SaveHandler) throws(NetError) {
         self.save = save
         self.role = role
@@ -37,13 +41,26 @@ final class UpdateListener {
             : BootArguments.integer(for: "liu.rollback-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultRollbackPort
         let listener = try network.listen(port: port, backlog: 4)
         listener.onAccept = { connection in self.begin(connection) }
-        for connection in network.restoredConnections(port: port) {
-            _ = connection.write(Array("swapped\n".utf8))
-            connection.close()
-        }
+        for connection in network.restoredConnections(port: port) { Self.tellVerdict(connection) }
         Console.write(role == .update ? "update: listening on TCP port " : "rollback: known-good image on TCP port ")
         Console.writeDecimal(UInt64(port))
         Console.newline()
+    }
+
+    /// Sends the client that pushed the image this kernel's verdict when the trial is confirmed.
+    private static func tellVerdict(_ connection: TCPConnection) {
+        guard let purpose = Trial.purpose else {
+            _ = connection.write(Array("swapped\n".utf8))
+            connection.close()
+            return
+        }
+        Trial.whenConfirmed.append {
+            let verdict = purpose == .rollback
+                ? "rolled back to \(ImageVersion.label): the image \(UpdateHistory.label) failed its trial: \(UpdateHistory.reason)\n"
+                : "confirmed \(ImageVersion.label) \(UpdateDowntime.last?.summary ?? "downtime-ns none")\n"
+            _ = connection.write(Array(verdict.utf8))
+            connection.close()
+        }
     }
 
     private func begin(_ connection: TCPConnection) {
@@ -66,6 +83,10 @@ final class UpdateListener {
         guard upload === current else { return }
         switch current.read() {
         case .incomplete: return
+        case .statusRequest:
+            _ = current.connection.write(Array(StatusLine.text(port: role).utf8))
+            current.connection.close()
+            upload = nil
         case .endedEarly:
             refuse(current, "connection closed after \(current.received) of \(current.expected) image bytes")
         case .empty:
@@ -86,7 +107,7 @@ final class UpdateListener {
                 refuse(current, error.reason)
                 return
             }
-            _ = current.connection.write(Array("accepted \(image.count)\n".utf8))
+            _ = current.connection.write(Array("\(role == .update ? "accepted" : "registered") \(image.count)\n".utf8))
             upload = nil
             Console.write(role == .update ? "update: accepted an image of " : "rollback: registered a known-good image of ")
             Console.writeDecimal(UInt64(image.count))
@@ -101,6 +122,7 @@ final class UpdateListener {
     }
 
     private func refuse(_ current: ImageUpload, _ reason: String) {
+        if role == .update { UpdateHistory.note(.refused, label: "", reason: reason) }
         finish(current, verdict: "refused", reason)
         upload = nil
     }
@@ -132,6 +154,7 @@ final class UpdateListener {
             try Hotswap.update(to: UnsafeRawBufferPointer(image), updateStart: updateStart, save: save)
         } catch {
             Arch.enableInterrupts()
+            UpdateHistory.note(.abandoned, label: ImageVersion.label(in: UnsafeRawBufferPointer(image)) ?? "", reason: error.reason)
             finish(current, verdict: "abandoned", error.reason)
         }
     }

@@ -7,9 +7,9 @@ public struct SoftResetBlock: Equatable, Sendable {
     public static let registerMagic: UInt32 = 0x5EF7_2E5E
     /// "LUSR" at the start of the block.
     public static let magic: UInt32 = 0x5253_554C
-    public static let version: UInt16 = 2
+    public static let version: UInt16 = 3
     public static let commandLineCapacity = 1024
-    public static let size = Layout.commandLine + commandLineCapacity
+    public static let size = Layout.record + UpdateRecord.size
 
     enum Layout {
         static let magic = 0, version = 4, size = 6, checksum = 8, commandLineLength = 12
@@ -22,6 +22,8 @@ public struct SoftResetBlock: Equatable, Sendable {
         /// 160..<240: `NICHandover`, zero when there is none.
         static let rollbackRegion = 240, candidateSize = 248
         static let commandLine = 256
+        /// 1280..<1408: the `UpdateRecord`.
+        static let record = commandLine + commandLineCapacity
     }
 
     /// The usable RAM range the old kernel ran in (the heap and storage area live in it).
@@ -92,8 +94,10 @@ public struct SoftResetBlock: Equatable, Sendable {
          (Layout.purpose, UInt64(purpose.rawValue) | UInt64(attempt) << 32)]
     }
 
-    /// Writes all `size` bytes at `block`, the command line (without NUL) included.
-    public func write(to block: UnsafeMutableRawPointer, commandLine: UnsafeRawBufferPointer) throws(SoftResetError) {
+    /// Writes all `size` bytes at `block`, the command line (without NUL) and the update record
+    /// included.
+    public func write(to block: UnsafeMutableRawPointer, commandLine: UnsafeRawBufferPointer,
+                      record: UpdateRecord = UpdateRecord()) throws(SoftResetError) {
         guard commandLine.count <= Self.commandLineCapacity else { throw .commandLineTooLong(commandLine.count) }
         block.initializeMemory(as: UInt8.self, repeating: 0, count: Self.size)
         block.storeLE(Self.magic, at: Layout.magic)
@@ -105,6 +109,7 @@ public struct SoftResetBlock: Equatable, Sendable {
         if let source = commandLine.baseAddress {
             (block + Layout.commandLine).copyMemory(from: source, byteCount: commandLine.count)
         }
+        record.write(to: block + Layout.record)
         block.storeLE(Self.checksum(UnsafeRawPointer(block)), at: Layout.checksum)
     }
 
@@ -154,6 +159,12 @@ public struct SoftResetBlock: Equatable, Sendable {
     public static func commandLine(in block: UnsafeRawPointer) -> UnsafeRawBufferPointer {
         let length = min(Int(block.loadLE(at: Layout.commandLineLength, as: UInt32.self)), commandLineCapacity)
         return UnsafeRawBufferPointer(start: block + Layout.commandLine, count: length)
+    }
+
+    /// The update record stored in a block that `init(validating:)` accepted (it allocates:
+    /// read it once the heap exists).
+    public static func record(in block: UnsafeRawPointer) -> UpdateRecord {
+        UpdateRecord(reading: block + Layout.record)
     }
 
     /// CRC32C of the block with the checksum field taken as zero.

@@ -12,8 +12,9 @@ struct SoftResetBlockTests {
         let pointer = UnsafeMutableRawPointer.allocate(byteCount: SoftResetBlock.size, alignment: 8)
         deinit { pointer.deallocate() }
 
-        init(_ block: SoftResetBlock = SoftResetBlockTests.sample, commandLine: [UInt8] = Array("test=self-update".utf8)) throws {
-            try commandLine.withUnsafeBytes { bytes in try block.write(to: pointer, commandLine: bytes) }
+        init(_ block: SoftResetBlock = SoftResetBlockTests.sample, commandLine: [UInt8] = Array("test=self-update".utf8),
+             record: UpdateRecord = UpdateRecord()) throws {
+            try commandLine.withUnsafeBytes { bytes in try block.write(to: pointer, commandLine: bytes, record: record) }
         }
 
         func read() throws(SoftResetError) -> SoftResetBlock { try SoftResetBlock(validating: pointer) }
@@ -65,7 +66,7 @@ struct SoftResetBlockTests {
         #expect(word(80) == Self.sample.updateStartCounter)
         #expect(word(88) == Self.sample.updateCounterHz)
         #expect(buffer.pointer.load(fromByteOffset: 256, as: UInt8.self) == UInt8(ascii: "t"))
-        #expect(SoftResetBlock.size == 1280)
+        #expect(SoftResetBlock.size == 1408)
         var trial = Self.sample
         trial.handoverCounter = 0xABCD
         trial.confirmWithin = 5_000_000_000
@@ -105,8 +106,8 @@ struct SoftResetBlockTests {
     @Test("unknown version")
     func badVersion() throws {
         let buffer = try Buffer()
-        buffer.patch(3, at: 4, count: 2)
-        #expect(buffer.refusal() == .unsupportedVersion(3))
+        buffer.patch(2, at: 4, count: 2)
+        #expect(buffer.refusal() == .unsupportedVersion(2), "a version 2 block (without the update record) is refused")
     }
 
     @Test("wrong size")
@@ -218,5 +219,42 @@ struct NICHandoverTests {
     @Test("without a device the record is absent")
     func absent() throws {
         #expect(try SoftResetBlockTests.Buffer().read().nic == nil)
+    }
+}
+
+extension SoftResetBlockTests {
+
+    @Test("the update record travels in the block, covered by its checksum")
+    func updateRecord() throws {
+        var record = UpdateRecord()
+        record.uptimeBefore = 123_456_789_000
+        record.updates = 7
+        record.outcome = .rolledBack
+        record.label = Array("fail-resume".utf8)
+        record.reason = Array("the service could not resume its state".utf8)
+        let buffer = try Buffer(record: record)
+        #expect(try buffer.read() == Self.sample)
+        #expect(SoftResetBlock.record(in: buffer.pointer) == record)
+        #expect(SoftResetBlock.record(in: try Buffer().pointer) == UpdateRecord())
+        buffer.patch(8, at: 1280 + 8, count: 4)
+        #expect(buffer.refusal() != nil, "a changed record must fail the checksum")
+        buffer.reseal()
+        #expect(SoftResetBlock.record(in: buffer.pointer).updates == 8)
+    }
+
+    @Test("an update record cuts what does not fit and reads unknown outcomes as none")
+    func updateRecordLimits() {
+        var record = UpdateRecord()
+        record.label = Array(repeating: 0x41, count: 40)
+        record.reason = Array(repeating: 0x42, count: 400)
+        let area = UnsafeMutableRawPointer.allocate(byteCount: UpdateRecord.size, alignment: 8)
+        defer { area.deallocate() }
+        record.write(to: area)
+        let read = UpdateRecord(reading: area)
+        #expect(read.label.count == UpdateRecord.labelCapacity && read.reason.count == UpdateRecord.reasonCapacity)
+        area.storeBytes(of: UInt32(99).littleEndian, toByteOffset: 12, as: UInt32.self)
+        area.storeBytes(of: UInt32(5000).littleEndian, toByteOffset: 32, as: UInt32.self)
+        #expect(UpdateRecord(reading: area).outcome == .none)
+        #expect(UpdateRecord(reading: area).reason.count == UpdateRecord.reasonCapacity)
     }
 }
