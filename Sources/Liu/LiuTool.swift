@@ -3,10 +3,16 @@ import Foundation
 /// Carries out `liu` commands; returns the process exit code.
 public enum LiuTool {
     public static func main(_ arguments: [String]) -> Int32 {
+        var command: LiuCommand?
         do {
-            switch try LiuCommand.parse(arguments) {
-            case .help:
-                print(LiuCommand.usage)
+            let parsed = try LiuCommand.parse(arguments)
+            command = parsed
+            switch parsed {
+            case .help(let name):
+                print(name.flatMap(CommandHelp.text(for:)) ?? CommandHelp.overview)
+                return 0
+            case .version:
+                print(CommandHelp.versionLine)
                 return 0
             case .build(let targets, let service, let label):
                 return try build(targets: targets, service: service, label: label)
@@ -31,10 +37,11 @@ public enum LiuTool {
                 return try Demo.run(target: target, accelerator: accelerator)
             }
         } catch let error as UsageError {
-            FileHandle.standardError.write(Data("liu: \(error)\n\(LiuCommand.usage)\n".utf8))
+            FileHandle.standardError.write(Data((CommandHelp.errorText(error) + "\n").utf8))
             return 64
         } catch {
-            FileHandle.standardError.write(Data("liu: \(error)\n".utf8))
+            let name = command.map { "liu \($0.name)" } ?? "liu"
+            FileHandle.standardError.write(Data("\(name): error: \(error)\n".utf8))
             return 1
         }
     }
