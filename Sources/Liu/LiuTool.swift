@@ -124,20 +124,11 @@ public enum LiuTool {
         try chooseAccelerator(options.accelerator, for: options.target)
     }
 
-    /// The requested accelerator after checking it can run `target`; KVM when none was asked
-    /// for and it can.
+    /// The requested accelerator after checking it can run `target`; without a request, KVM
+    /// where it can run the target, else TCG with a note on stderr (`AcceleratorChoice`).
     static func chooseAccelerator(_ requested: Accelerator?, for target: KernelTarget) throws -> Accelerator {
-        switch requested {
-        case .kvm?:
-            guard target.supportsKVMOnThisHost else {
-                throw ToolFailure(description: "KVM cannot run \(target.rawValue) guests on this host; use --tcg")
-            }
-            guard QEMU.kvmUsable else { throw ToolFailure(description: "KVM is not usable here (/dev/kvm missing or not accessible); use --tcg") }
-            return .kvm
-        case .tcg?:
-            return .tcg
-        case nil:
-            return target.supportsKVMOnThisHost && QEMU.kvmUsable ? .kvm : .tcg
-        }
+        let choice = try AcceleratorChoice.choose(requested, for: target, facts: .here)
+        if let note = choice.note { FileHandle.standardError.write(Data((note + "\n").utf8)) }
+        return choice.accelerator
     }
 }
