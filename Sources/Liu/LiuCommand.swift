@@ -12,7 +12,9 @@ public enum LiuCommand: Equatable {
     case push(PushOptions)
     case status(destination: String, json: Bool)
     case demo(target: KernelTarget, accelerator: Accelerator?)
-    case help
+    /// nil: the overview of every command.
+    case help(command: String?)
+    case version
 
     public struct PushOptions: Equatable {
         public var image: String
@@ -47,29 +49,86 @@ public enum LiuCommand: Equatable {
         public var qemuArguments: [String] = []
     }
 
-    public static let usage = """
-        usage: liu new NAME [--path DIR]
-               liu build [--service DIR] [--target i686|x86_64|aarch64|all] [--label LABEL]
-               liu run --target T [--machine pc|microvm|virt] [--kvm|--tcg] [--service DIR | --image PATH]
-                       [-p [HOST_IP:]HOST_PORT:GUEST_PORT[/udp] ... | --tap IFACE] [--memory MIB]
-                       [--append "KERNEL COMMAND LINE"] [--qemu-arg ARG ...] [--timeout SECONDS]
-               liu bench storage [--target i686|x86_64|aarch64|all] [--kvm|--tcg]
-               liu bench boot [--runs N]
-               liu bench update [--target T|all] [--machine M] [--kvm|--tcg] [--runs N]
-               liu push IMAGE --to HOST:PORT [--no-wait] [--known-good]
-               liu status HOST:PORT [--json]
-               liu demo [--target i686|x86_64|aarch64] [--kvm|--tcg]
-        """
+    /// The command's name as typed: "run", "bench storage".
+    var name: String {
+        switch self {
+        case .build: "build"
+        case .new: "new"
+        case .run: "run"
+        case .benchStorage: "bench storage"
+        case .benchBoot: "bench boot"
+        case .benchUpdate: "bench update"
+        case .push: "push"
+        case .status: "status"
+        case .demo: "demo"
+        case .help: "help"
+        case .version: "--version"
+        }
+    }
+
+    /// Every command's usage lines.
+    public static var usage: String {
+        CommandHelp.usageLines(CommandHelp.commands).joined(separator: "\n")
+    }
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> LiuCommand {
-        guard let verb = arguments.first else { return .help }
-        var options = OptionReader(Array(arguments.dropFirst()))
+        var asked: Set<String> = []
+        return try parse(arguments, asked: &asked)
+    }
+
+    /// `asked` collects the options the parser looked for, for the test that every option in
+    /// the table is read and every option read is in the table.
+    static func parse(_ arguments: [String], asked: inout Set<String>) throws(UsageError) -> LiuCommand {
+        guard let verb = arguments.first else { return .help(command: nil) }
+        var rest = Array(arguments.dropFirst())
         switch verb {
         case "help", "--help", "-h":
-            return .help
+            guard verb == "help", !rest.isEmpty else { return .help(command: nil) }
+            if rest == ["-h"] || rest == ["--help"] { return .help(command: "help") }
+            let name = rest.joined(separator: " ")
+            guard CommandHelp.text(for: name) != nil else {
+                throw UsageError("unknown command '\(name)'; the commands are: " + CommandHelp.verbs.joined(separator: ", "),
+                                 command: "help")
+            }
+            return .help(command: name)
+        case "--version":
+            guard rest.isEmpty else { throw UsageError("unexpected argument '\(rest[0])' after --version") }
+            return .version
+        case "bench":
+            guard let benchmark = rest.first, !benchmark.hasPrefix("-") else {
+                if rest.first == "-h" || rest.first == "--help" { return .help(command: "bench") }
+                throw UsageError("missing the benchmark: storage, boot or update", command: "bench")
+            }
+            guard let spec = CommandHelp.spec("bench \(benchmark)") else {
+                throw UsageError("unknown benchmark '\(benchmark)'; use one of: storage, boot, update", command: "bench")
+            }
+            rest.removeFirst()
+            return try parse(rest, for: spec, asked: &asked)
+        default:
+            guard let spec = CommandHelp.spec(verb) else {
+                throw UsageError("unknown command '\(verb)'; the commands are: " + CommandHelp.verbs.joined(separator: ", "))
+            }
+            return try parse(rest, for: spec, asked: &asked)
+        }
+    }
+
+    /// Parses the words after the command's name; `-h` or `--help` among them asks for its help.
+    private static func parse(_ arguments: [String], for spec: CommandSpec, asked: inout Set<String>) throws(UsageError) -> LiuCommand {
+        do throws(UsageError) {
+            var options = try ParsedArguments(arguments, spec: spec)
+            defer { asked.formUnion(options.asked) }
+            if options.helpRequested { return .help(command: spec.name) }
+            return try parse(&options, spec.name)
+        } catch {
+            throw error.concerning(spec.name)
+        }
+    }
+
+    private static func parse(_ options: inout ParsedArguments, _ name: String) throws(UsageError) -> LiuCommand {
+        switch name {
         case "new":
             let path = try options.value(for: "--path")
-            guard let name = options.next() else { throw UsageError("liu new needs the service's name") }
+            guard let name = options.next() else { throw UsageError("missing the service's NAME") }
             try options.finish()
             return .new(name: name, path: path)
         case "build":
@@ -77,10 +136,10 @@ public enum LiuCommand: Equatable {
             let service = try options.value(for: "--service")
             let label = try options.value(for: "--label")
             try options.finish()
-            return .build(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)], service: service, label: label)
+            return .build(targets: try targets(named: name), service: service, label: label)
         case "run":
             guard let name = try options.value(for: "--target") else {
-                throw UsageError("liu run needs --target (i686, x86_64 or aarch64)")
+                throw UsageError("missing --target TARGET (\(KernelTarget.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             var run = RunOptions(target: try target(named: name))
             if let machine = try options.value(for: "--machine") {
@@ -99,92 +158,177 @@ public enum LiuCommand: Equatable {
             run.tap = try options.value(for: "--tap")
             if run.tap != nil && !run.ports.isEmpty { throw UsageError("-p forwards ports of user networking; --tap replaces it") }
             if let memory = try options.value(for: "--memory") {
-                guard let mib = Int(memory), (16...65536).contains(mib) else { throw UsageError("--memory takes MiB from 16 to 65536") }
+                guard let mib = Int(memory), (16...65536).contains(mib) else { throw UsageError("--memory takes MiB from 16 to 65536, not '\(memory)'") }
                 run.memoryMiB = mib
             }
             run.qemuArguments = try options.values(for: "--qemu-arg")
             if let seconds = try options.value(for: "--timeout") {
-                guard let value = Double(seconds), value > 0 else { throw UsageError("--timeout takes a positive number of seconds") }
+                guard let value = Double(seconds), value > 0 else { throw UsageError("--timeout takes a positive number of seconds, not '\(seconds)'") }
                 run.timeout = value
             }
             try options.finish()
             return .run(run)
-        case "bench":
-            let benchmark = options.next()
-            if benchmark == "boot" {
-                let runs = try options.value(for: "--runs") ?? "10"
-                try options.finish()
-                guard let count = Int(runs), count > 0 else { throw UsageError("--runs takes a positive whole number") }
-                return .benchBoot(runs: count)
-            }
-            if benchmark == "update" {
-                let name = try options.value(for: "--target") ?? "all"
-                let targets = name == "all" ? KernelTarget.allCases : [try target(named: name)]
-                let machine = try options.value(for: "--machine").map { name throws(UsageError) in
-                    guard let machine = Machine(rawValue: name) else { throw UsageError("unknown machine '\(name)'") }
-                    return machine
+        case "bench boot":
+            let runs = try options.value(for: "--runs") ?? "10"
+            try options.finish()
+            return .benchBoot(runs: try count(runs))
+        case "bench update":
+            let targets = try targets(named: try options.value(for: "--target") ?? "all")
+            let machine = try options.value(for: "--machine").map { name throws(UsageError) in
+                guard let machine = Machine(rawValue: name) else {
+                    throw UsageError("unknown machine '\(name)'; use one of: " + Machine.allCases.map(\.rawValue).joined(separator: ", "))
                 }
-                let accelerator = try options.accelerator()
-                let runs = try options.value(for: "--runs") ?? "30"
-                try options.finish()
-                guard let count = Int(runs), count > 0 else { throw UsageError("--runs takes a positive whole number") }
-                return .benchUpdate(targets: targets, machine: machine, accelerator: accelerator, runs: count)
+                return machine
             }
-            guard benchmark == "storage" else { throw UsageError("liu bench needs a benchmark name: storage, boot or update") }
-            let name = try options.value(for: "--target") ?? "all"
+            let accelerator = try options.accelerator()
+            let runs = try options.value(for: "--runs") ?? "30"
+            try options.finish()
+            return .benchUpdate(targets: targets, machine: machine, accelerator: accelerator, runs: try count(runs))
+        case "bench storage":
+            let targets = try targets(named: try options.value(for: "--target") ?? "all")
             let accelerator = try options.accelerator()
             try options.finish()
-            return .benchStorage(targets: name == "all" ? KernelTarget.allCases : [try target(named: name)],
-                                 accelerator: accelerator)
+            return .benchStorage(targets: targets, accelerator: accelerator)
         case "demo":
             let name = try options.value(for: "--target") ?? "x86_64"
             let accelerator = try options.accelerator()
             try options.finish()
             return .demo(target: try target(named: name), accelerator: accelerator)
         case "push":
-            guard let destination = try options.value(for: "--to") else { throw UsageError("liu push needs --to HOST:PORT") }
+            guard let destination = try options.value(for: "--to") else { throw UsageError("missing --to HOST:PORT (the kernel's update port)") }
             let noWait = options.flag("--no-wait"), knownGood = options.flag("--known-good")
-            guard let image = options.next() else { throw UsageError("liu push needs the image to send") }
+            guard let image = options.next() else { throw UsageError("missing the IMAGE to send") }
             try options.finish()
             _ = try Push.parse(destination)
             return .push(PushOptions(image: image, destination: destination, wait: !noWait, knownGood: knownGood))
         case "status":
             let json = options.flag("--json")
-            guard let destination = options.next() else { throw UsageError("liu status needs HOST:PORT (the update port)") }
+            guard let destination = options.next() else { throw UsageError("missing HOST:PORT (the kernel's update port)") }
             try options.finish()
             _ = try Push.parse(destination)
             return .status(destination: destination, json: json)
         default:
-            throw UsageError("unknown command '\(verb)'")
+            // A command in the table without a case here.
+            throw UsageError("'\(name)' is not carried out by this liu")
         }
     }
 
     static func target(named name: String) throws(UsageError) -> KernelTarget {
         guard let target = KernelTarget(rawValue: name) else {
-            throw UsageError("unknown target '\(name)'; use one of: "
-                + KernelTarget.allCases.map(\.rawValue).joined(separator: ", ") + " (or all for build)")
+            throw UsageError("unknown target '\(name)'; use one of: " + KernelTarget.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return target
+    }
+
+    /// One target, or every target for `all`.
+    static func targets(named name: String) throws(UsageError) -> [KernelTarget] {
+        if name == "all" { return KernelTarget.allCases }
+        guard let target = KernelTarget(rawValue: name) else {
+            throw UsageError("unknown target '\(name)'; use one of: " + KernelTarget.allCases.map(\.rawValue).joined(separator: ", ") + ", all")
+        }
+        return [target]
+    }
+
+    static func count(_ text: String) throws(UsageError) -> Int {
+        guard let count = Int(text), count > 0 else { throw UsageError("--runs takes a positive whole number, not '\(text)'") }
+        return count
     }
 }
 
 public struct UsageError: Error, Equatable, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// The command it concerns ("run", "bench storage"); nil: no command could be read.
+    public private(set) var command: String?
+
+    init(_ description: String, command: String? = nil) {
+        self.description = description
+        self.command = command
+    }
+
+    /// This error, as one of `command`'s unless it names its command already.
+    func concerning(_ command: String) -> UsageError {
+        var error = self
+        if error.command == nil { error.command = command }
+        return error
+    }
 }
 
-/// Reads `--name value` options and `--flag`s, then insists nothing is left over.
-struct OptionReader {
-    private var remaining: [String]
+/// A command's words sorted into options (checked against the command's table) and positional
+/// arguments; the parser then takes what it needs and `finish()` insists nothing is left.
+/// `--name=value` is `--name value`; after `--` every word is positional.
+struct ParsedArguments {
+    private let spec: CommandSpec
+    /// The options given, by their first name, in order.
+    private var given: [(name: String, value: String?)] = []
+    private var positionals: [String] = []
+    /// `-h` or `--help` was given.
+    private(set) var helpRequested = false
+    /// The names the parser asked for.
+    private(set) var asked: Set<String> = []
 
-    init(_ arguments: [String]) { remaining = arguments }
+    init(_ arguments: [String], spec: CommandSpec) throws(UsageError) {
+        self.spec = spec
+        var firstError: UsageError?
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            index += 1
+            if word == "--" {
+                positionals += arguments[index...]
+                break
+            }
+            if word == "-h" || word == "--help" {
+                helpRequested = true
+                continue
+            }
+            guard word.hasPrefix("-"), word.count > 1 else {
+                positionals.append(word)
+                continue
+            }
+            var name = word, inlineValue: String?
+            if word.hasPrefix("--"), let equals = word.firstIndex(of: "=") {
+                name = String(word[..<equals])
+                inlineValue = String(word[word.index(after: equals)...])
+            }
+            guard let option = spec.option(named: name) else {
+                firstError = firstError ?? UsageError("unknown option '\(name)'" + Self.suggestion(for: name, in: spec))
+                continue
+            }
+            var value: String?
+            if option.value != nil {
+                if let inlineValue {
+                    value = inlineValue
+                } else if index < arguments.count {
+                    value = arguments[index]
+                    index += 1
+                } else {
+                    firstError = firstError ?? UsageError("\(name) needs a value (\(option.value!))")
+                    continue
+                }
+            } else if inlineValue != nil {
+                firstError = firstError ?? UsageError("\(name) takes no value")
+                continue
+            }
+            if !option.repeatable, given.contains(where: { $0.name == option.name }) {
+                firstError = firstError ?? UsageError("\(name) is given twice")
+                continue
+            }
+            given.append((option.name, value))
+        }
+        if let firstError, !helpRequested { throw firstError }
+    }
+
+    /// Names that differ from `name` only by a dash or two: `-target` for `--target`.
+    private static func suggestion(for name: String, in spec: CommandSpec) -> String {
+        let bare = name.drop { $0 == "-" }
+        guard let match = spec.options.first(where: { $0.name.drop { $0 == "-" } == bare }) else { return "" }
+        return "; did you mean '\(match.name)'?"
+    }
 
     mutating func value(for name: String) throws(UsageError) -> String? {
-        guard let index = remaining.firstIndex(of: name) else { return nil }
-        guard index + 1 < remaining.count else { throw UsageError("\(name) needs a value") }
-        let value = remaining[index + 1]
-        remaining.removeSubrange(index...(index + 1))
-        return value
+        asked.insert(name)
+        guard let index = given.firstIndex(where: { $0.name == name && $0.value != nil }) else { return nil }
+        return given.remove(at: index).value
     }
 
     /// Every value of a repeatable option, in order.
@@ -195,8 +339,9 @@ struct OptionReader {
     }
 
     mutating func flag(_ name: String) -> Bool {
-        guard let index = remaining.firstIndex(of: name) else { return false }
-        remaining.remove(at: index)
+        asked.insert(name)
+        guard let index = given.firstIndex(where: { $0.name == name && $0.value == nil }) else { return false }
+        given.remove(at: index)
         return true
     }
 
@@ -209,10 +354,12 @@ struct OptionReader {
 
     /// The next positional word, if any.
     mutating func next() -> String? {
-        remaining.isEmpty ? nil : remaining.removeFirst()
+        positionals.isEmpty ? nil : positionals.removeFirst()
     }
 
     func finish() throws(UsageError) {
-        if let extra = remaining.first { throw UsageError("unexpected argument '\(extra)'") }
+        if let extra = positionals.first { throw UsageError("unexpected argument '\(extra)'") }
+        // An option in the table the parser did not read (a mistake in liu, caught by the tests).
+        if let unread = given.first { throw UsageError("\(unread.name) is not used here") }
     }
 }

@@ -3,10 +3,16 @@ import Foundation
 /// Carries out `liu` commands; returns the process exit code.
 public enum LiuTool {
     public static func main(_ arguments: [String]) -> Int32 {
+        var command: LiuCommand?
         do {
-            switch try LiuCommand.parse(arguments) {
-            case .help:
-                print(LiuCommand.usage)
+            let parsed = try LiuCommand.parse(arguments)
+            command = parsed
+            switch parsed {
+            case .help(let name):
+                print(name.flatMap(CommandHelp.text(for:)) ?? CommandHelp.overview)
+                return 0
+            case .version:
+                print(CommandHelp.versionLine)
                 return 0
             case .build(let targets, let service, let label):
                 return try build(targets: targets, service: service, label: label)
@@ -16,25 +22,33 @@ public enum LiuTool {
                 print("liu new: build it with: liu build --service \(folder.path)")
                 return 0
             case .run(let options):
+                stopOnSignals()
                 return try run(options)
             case .benchStorage(let targets, let accelerator):
+                stopOnSignals()
                 return try StorageBench.run(targets: targets, accelerator: accelerator)
             case .benchBoot(let runs):
+                stopOnSignals()
                 return try BootBench.run(runs: runs)
             case .benchUpdate(let targets, let machine, let accelerator, let runs):
+                stopOnSignals()
                 return try UpdateBench.run(targets: targets, machine: machine, accelerator: accelerator, runs: runs)
             case .push(let options):
                 return try Push.run(options)
             case .status(let destination, let json):
                 return try StatusCommand.run(destination: destination, json: json)
             case .demo(let target, let accelerator):
+                stopOnSignals()
                 return try Demo.run(target: target, accelerator: accelerator)
             }
         } catch let error as UsageError {
-            FileHandle.standardError.write(Data("liu: \(error)\n\(LiuCommand.usage)\n".utf8))
+            FileHandle.standardError.write(Data((CommandHelp.errorText(error) + "\n").utf8))
             return 64
         } catch {
-            FileHandle.standardError.write(Data("liu: \(error)\n".utf8))
+            // Stopping QEMU makes the command fail; the signal handler says why and exits.
+            Interruption.holdIfInterrupted()
+            let name = command.map { "liu \($0.name)" } ?? "liu"
+            FileHandle.standardError.write(Data("\(name): error: \(error)\n".utf8))
             return 1
         }
     }
@@ -86,10 +100,10 @@ public enum LiuTool {
             print("liu run: " + endpoints.joined(separator: ", "))
         }
         let instance = try QEMU.start(configuration, echo: true)
-        let forwarders = stopOnSignals(instance)
         _ = instance.waitForExit(timeout: options.timeout ?? 10 * 365 * 86_400)
+        // An interrupted run: the signal handler stopped QEMU and ends liu (130, 143).
+        Interruption.holdIfInterrupted()
         let result = instance.stop()
-        forwarders.forEach { $0.cancel() }
         FileHandle.standardError.write(Data("liu: guest ended: \(result.exit)\n".utf8))
         switch result.exit {
         case .status(let status): return Int32(status)
@@ -99,38 +113,21 @@ public enum LiuTool {
         }
     }
 
-    /// A `liu run` that is interrupted or killed takes its QEMU with it.
-    static func stopOnSignals(_ instance: QEMUInstance) -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM, SIGHUP].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                _ = instance.stop()
-                exit(128 + number)
-            }
-            source.resume()
-            return source
-        }
+    /// A command that runs QEMU and is interrupted (SIGINT, SIGTERM, SIGHUP) stops every QEMU
+    /// it started and exits 128 + the signal: see `Interruption`.
+    static func stopOnSignals() {
+        Interruption.install()
     }
 
     static func chooseAccelerator(_ options: LiuCommand.RunOptions) throws -> Accelerator {
         try chooseAccelerator(options.accelerator, for: options.target)
     }
 
-    /// The requested accelerator after checking it can run `target`; KVM when none was asked
-    /// for and it can.
+    /// The requested accelerator after checking it can run `target`; without a request, KVM
+    /// where it can run the target, else TCG with a note on stderr (`AcceleratorChoice`).
     static func chooseAccelerator(_ requested: Accelerator?, for target: KernelTarget) throws -> Accelerator {
-        switch requested {
-        case .kvm?:
-            guard target.supportsKVMOnThisHost else {
-                throw ToolFailure(description: "KVM cannot run \(target.rawValue) guests on this host; use --tcg")
-            }
-            guard QEMU.kvmUsable else { throw ToolFailure(description: "KVM is not usable here (/dev/kvm missing or not accessible); use --tcg") }
-            return .kvm
-        case .tcg?:
-            return .tcg
-        case nil:
-            return target.supportsKVMOnThisHost && QEMU.kvmUsable ? .kvm : .tcg
-        }
+        let choice = try AcceleratorChoice.choose(requested, for: target, facts: .here)
+        if let note = choice.note { FileHandle.standardError.write(Data((note + "\n").utf8)) }
+        return choice.accelerator
     }
 }

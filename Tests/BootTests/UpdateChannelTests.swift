@@ -46,7 +46,7 @@ struct UpdateChannelTests {
         let refusals: [(name: String, bytes: [UInt8], reason: String)] = [
             ("garbage", pseudoRandomBytes(count: 5000, seed: 3), "not an ELF file (bad magic)"),
             ("truncated", Array(image.prefix(image.count / 2)), "outside the file"),
-            ("other architecture", try [UInt8](Data(contentsOf: try KernelImages.image(other, "counter"))), "wrong"),
+            ("other architecture", try [UInt8](Data(contentsOf: try KernelImages.image(other, "counter"))), "wrong architecture"),
             ("empty", [], "empty image"),
             ("entry outside the segments", try ELFPatch.entry(image, 0x10), "entry point"),
             ("segment beyond RAM", try ELFPatch.firstSegmentAddress(image, 0x3000_0000), "outside RAM"),

@@ -31,7 +31,7 @@ struct LiuCommandTests {
 
     @Test("bad arguments give a clear error", arguments: [
         (["build", "--target", "sparc"], "unknown target 'sparc'"),
-        (["run"], "liu run needs --target"),
+        (["run"], "missing --target TARGET"),
         (["run", "--target", "aarch64", "--machine", "pc"], "machine 'pc' is not available for aarch64"),
         (["run", "--target", "i686", "--kvm", "--tcg"], "--kvm and --tcg exclude each other"),
         (["run", "--target", "i686", "--timeout", "-1"], "--timeout takes a positive number"),
@@ -40,10 +40,10 @@ struct LiuCommandTests {
         (["run", "--target", "i686", "--image", "k.elf", "--service", "s"], "--image and --service exclude each other"),
         (["run", "--target", "i686", "-p", "1:2", "--tap", "tap0"], "--tap replaces it"),
         (["run", "--target", "i686", "--memory", "8"], "--memory takes MiB from 16 to 65536"),
-        (["new"], "liu new needs the service's name"),
+        (["new"], "missing the service's NAME"),
         (["new", "a", "b"], "unexpected argument 'b'"),
         (["frobnicate"], "unknown command 'frobnicate'"),
-        (["bench"], "liu bench needs a benchmark name"),
+        (["bench"], "missing the benchmark"),
         (["bench", "boot", "--runs", "0"], "--runs takes a positive whole number"),
     ])
     func rejects(_ arguments: [String], _ message: String) {

@@ -4,25 +4,27 @@ extension ELFError {
     /// The reason a pushed image is refused, as the update listener answers it.
     var reason: String {
         switch self {
-        case .truncatedHeader(let length): "truncated ELF header (\(length) bytes)"
+        case .truncatedHeader(let length): "too short for an ELF header (\(byteSize(length)))"
         case .badMagic: "not an ELF file (bad magic)"
-        case .wrongClass(let found, let expected): "wrong ELF class \(found), expected \(expected)"
-        case .notLittleEndian(let found): "not little-endian (data encoding \(found))"
-        case .unsupportedVersion(let version): "unsupported ELF version \(version)"
-        case .notExecutable(let type): "not an executable (type \(type))"
-        case .wrongMachine(let found, let expected): "wrong machine \(found), expected \(expected)"
-        case .badProgramHeaderSize(let size): "bad program header size \(size)"
-        case .programHeaderTableOutsideFile: "program header table outside the file"
-        case .sectionHeaderTableOutsideFile: "section header table outside the file"
-        case .lengthMismatch(let effective, let received): "length mismatch: headers describe \(effective) bytes, received \(received)"
+        case .wrongClass(let found, _):
+            "wrong architecture: a \(bits(found)) image, this kernel runs \(architectureName(ImageArchitecture.current.machine))"
+        case .notLittleEndian(let found): found == 2 ? "a big-endian image, this kernel takes little-endian ones" : "unknown ELF data encoding \(found)"
+        case .unsupportedVersion(let version): "unsupported ELF version \(version), expected 1"
+        case .notExecutable(let type): "not an executable (ELF type \(type)\(type == 1 ? ": an object file" : ""))"
+        case .wrongMachine(let found, let expected):
+            "wrong architecture: an image for \(architectureName(found)), this kernel runs \(architectureName(expected))"
+        case .badProgramHeaderSize(let size): "bad program header size (\(size) bytes)"
+        case .programHeaderTableOutsideFile: "the program header table lies outside the file"
+        case .sectionHeaderTableOutsideFile: "the section header table lies outside the file"
+        case .lengthMismatch(let effective, let received): "length mismatch: the headers describe \(effective) bytes, \(received) were received"
         case .noLoadableSegment: "no loadable segment"
-        case .tooManySegments(let count, let maximum): "too many segments (\(count), at most \(maximum))"
-        case .segmentOutsideFile(let index): "segment \(index) outside the file"
-        case .fileSizeExceedsMemorySize(let index): "segment \(index) has a file size above its memory size"
-        case .segmentOutsideRAM(let index): "segment \(index) outside RAM"
+        case .tooManySegments(let count, let maximum): "too many loadable segments: \(count), at most \(maximum)"
+        case .segmentOutsideFile(let index): "segment \(index) lies outside the file"
+        case .fileSizeExceedsMemorySize(let index): "segment \(index) has more bytes in the file than in memory"
+        case .segmentOutsideRAM(let index): "segment \(index) lies outside RAM"
         case .segmentOverlapsForbiddenRange(let index, let range): "segment \(index) overlaps protected range \(range)"
         case .segmentsOverlap(let index, let other): "segments \(index) and \(other) overlap"
-        case .entryNotInExecutableSegment(let entry): "entry point \(entry) not in an executable segment"
+        case .entryNotInExecutableSegment(let entry): "entry point \(hex(entry)) is not in an executable segment"
         }
     }
 }
@@ -36,7 +38,7 @@ extension Hotswap.Failure {
         case .stateNotSaved(let error): "saving the state failed: \(error.reason)"
         case .blockNotWritten: "the soft-reset block could not be written"
         case .stubTooLarge: "the hotswap stub does not fit its window"
-        case .tooLargeForRollbackSlot(let capacity): "larger than the rollback slot (\(capacity) bytes, liu.rollback=)"
+        case .tooLargeForRollbackSlot(let capacity): "larger than the rollback slot of \(byteSize(capacity)) (liu.rollback= sets it)"
         }
     }
 }
@@ -45,14 +47,57 @@ extension StorageError {
     /// Why saving the state failed, for the update listener's answer.
     var reason: String {
         switch self {
-        case .outOfSpace(let payload, let available): "an entry of \(payload) bytes does not fit (\(available) bytes left)"
+        case .outOfSpace(let payload, let available): "an entry of \(byteSize(payload)) does not fit, \(byteSize(available)) left (liu.storage= sets the area's size)"
         case .heapCollision: "the state would reach into the heap"
-        case .areaTooSmall(let limit): "the storage area (\(limit) bytes) is too small"
+        case .areaTooSmall(let limit): "the storage area of \(byteSize(limit)) is too small (liu.storage= sets it)"
         case .areaOverlapsHeap: "the storage area overlaps the heap"
         case .canaryWriteFailed: "the storage area is not plain RAM"
-        case .payloadTooLarge(let length): "an entry of \(length) bytes is too large"
+        case .payloadTooLarge(let length): "an entry of \(byteSize(length)) is too large (at most 2 GiB)"
         case .notAWritableType: "an entry type that cannot be written"
         default: "the stored area does not validate"
         }
     }
+}
+
+/// An ELF machine (`e_machine`) as a person names the architecture.
+private func architectureName(_ machine: UInt16) -> String {
+    switch machine {
+    case 3: "i686 (x86, 32-bit)"
+    case 62: "x86_64"
+    case 183: "aarch64"
+    default: "ELF machine \(machine)"
+    }
+}
+
+/// An ELF class (`e_ident[EI_CLASS]`) as a word size.
+private func bits(_ elfClass: UInt8) -> String {
+    switch elfClass {
+    case 1: "32-bit"
+    case 2: "64-bit"
+    default: "ELF class \(elfClass)"
+    }
+}
+
+/// Bytes below 10 KiB, KiB below 1 MiB, else MiB; one decimal (rounded down), integers only.
+private func byteSize(_ bytes: UInt64) -> String {
+    if bytes < 10 << 10 { return "\(bytes) bytes" }
+    let unit: UInt64 = bytes < 1 << 20 ? 1 << 10 : 1 << 20
+    let name = bytes < 1 << 20 ? "KiB" : "MiB"
+    let tenths = bytes / unit * 10 + bytes % unit * 10 / unit
+    return tenths % 10 == 0 ? "\(tenths / 10) \(name)" : "\(tenths / 10).\(tenths % 10) \(name)"
+}
+
+private func byteSize(_ bytes: Int) -> String { byteSize(UInt64(bytes)) }
+
+/// `0x` and the hexadecimal digits, without leading zeros.
+private func hex(_ value: UInt64) -> String {
+    var text: [UInt8] = [48, 120]
+    var shift = 60
+    while shift > 0 && value >> UInt64(shift) == 0 { shift -= 4 }
+    while shift >= 0 {
+        let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
+        text.append(nibble < 10 ? nibble + 48 : nibble + 87)
+        shift -= 4
+    }
+    return String(decoding: text, as: UTF8.self)
 }

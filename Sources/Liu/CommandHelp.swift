@@ -1,0 +1,344 @@
+/// The one table of `liu`'s commands and their options: `LiuCommand.parse` reads the options
+/// through it (an option that is not in a command's table is an unknown option) and the help
+/// texts, usage lines and usage errors are written from it.
+public enum CommandHelp {
+    /// `liu --version`.
+    public static let version = "0.3.0"
+    public static var versionLine: String { "liu \(version)" }
+
+    /// Text is wrapped to this many columns.
+    static let width = 80
+    /// Where an option's or argument's description begins.
+    static let descriptionColumn = 26
+
+    /// Every command, in the order `liu help` lists them.
+    public static let commands: [CommandSpec] = [new, build, run, push, status, demo, benchStorage, benchBoot, benchUpdate, help]
+
+    /// The commands `bench` groups.
+    static let benchmarks: [CommandSpec] = [benchStorage, benchBoot, benchUpdate]
+
+    /// The command named `name` ("run", "bench storage").
+    public static func spec(_ name: String) -> CommandSpec? {
+        commands.first { $0.name == name }
+    }
+
+    /// The first words of the commands: what `liu CMD` accepts.
+    static var verbs: [String] {
+        var verbs: [String] = []
+        for command in commands {
+            let verb = String(command.name.split(separator: " ")[0])
+            if !verbs.contains(verb) { verbs.append(verb) }
+        }
+        return verbs
+    }
+
+    // MARK: The commands
+
+    static let targetNames = KernelTarget.allCases.map(\.rawValue)
+
+    static let new = CommandSpec(
+        name: "new",
+        abstract: "Write a new service folder.",
+        discussion: "Writes DIR/NAME: a line-based TCP service on port 7000 that keeps its count across updates, with a README of its own.",
+        arguments: [ArgumentSpec("NAME", "The service's name, also its folder's.")],
+        options: [OptionSpec("--path", value: "DIR", "The folder to write the service folder in.", default: "the current folder")])
+
+    static let build = CommandSpec(
+        name: "build",
+        abstract: "Build services into kernel images.",
+        discussion: "Builds the service into DIR/.build/TARGET/NAME.elf (stripped; NAME.debug.elf keeps its symbols), saying what it compiles, and prints where. The kernel is compiled into .build/kernel/TARGET once and reused.",
+        options: [
+            OptionSpec("--service", value: "DIR", "The service folder to build.", default: "every service in Services/"),
+            OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
+            OptionSpec("--label", value: "LABEL", "Also write NAME-LABEL.elf, the same image reporting LABEL as its version (patched in, no second compilation)."),
+        ])
+
+    static let run = CommandSpec(
+        name: "run",
+        abstract: "Boot a service in QEMU.",
+        discussion: "Boots the service with the serial console on stdout and exits with the guest's exit status (125: the guest reset or powered off without one, 124: timeout; 130 or 143: interrupted, QEMU stopped).",
+        options: [
+            OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")).", required: true),
+            OptionSpec("--machine", value: "MACHINE", "The QEMU machine: pc or microvm (i686, x86_64), virt (aarch64).", default: "pc; virt for aarch64"),
+            OptionSpec("--kvm", "Run under KVM; refused before QEMU starts when KVM here cannot run the target.", group: "accelerator"),
+            OptionSpec("--tcg", "Run under TCG, QEMU's emulator. Without --kvm or --tcg: KVM where it can run the target, else TCG (with a note why).", group: "accelerator"),
+            OptionSpec("--service", value: "DIR", "The service folder to build and boot.", default: "Services/hello", group: "image"),
+            OptionSpec("--image", value: "PATH", "A built kernel image to boot instead.", group: "image"),
+            OptionSpec("-p", value: "MAPPING", "Forward [HOST_IP:]HOST_PORT:GUEST_PORT[/udp] (QEMU user networking); repeatable. The service's ports and the update ports 666 and 667 are forwarded anyway, to free ports.", repeatable: true, group: "network"),
+            OptionSpec("--tap", value: "IFACE", "An existing tap interface instead of user networking.", group: "network"),
+            OptionSpec("--memory", value: "MIB", "Guest RAM in MiB, 16 to 65536.", default: "the service's memoryMiB, else 256"),
+            OptionSpec("--append", value: "ARGS", "Kernel command line, after the service's own commandLine (the last value of a key wins)."),
+            OptionSpec("--qemu-arg", value: "ARG", "One more argument for QEMU; repeatable.", repeatable: true),
+            OptionSpec("--timeout", value: "SECONDS", "Stop QEMU after SECONDS and exit 124.", default: "none"),
+        ])
+
+    static let push = CommandSpec(
+        name: "push",
+        abstract: "Send a kernel image to a running kernel.",
+        discussion: "Sends IMAGE to the kernel's update listener and prints its answer: accepted N once the old kernel has gone (it swapped to the image, keeping the service's state), refused: REASON (nothing was touched) or abandoned: REASON (saving the state failed; the service goes on). Exits 1 unless accepted.",
+        arguments: [ArgumentSpec("IMAGE", "The kernel image, e.g. from liu build.")],
+        options: [
+            OptionSpec("--to", value: "HOST:PORT", "The kernel's update port, e.g. 127.0.0.1:666.", required: true),
+            OptionSpec("--no-wait", "Do not wait for the new image's verdict (confirmed, rolled back, reset)."),
+            OptionSpec("--known-good", "Register the image as the known-good one (port 667) instead of updating to it."),
+        ])
+
+    static let status = CommandSpec(
+        name: "status",
+        abstract: "Show what a running kernel says about itself.",
+        arguments: [ArgumentSpec("HOST:PORT", "The kernel's update port, e.g. 127.0.0.1:666.")],
+        options: [OptionSpec("--json", "Print the status as JSON.")])
+
+    static let demo = CommandSpec(
+        name: "demo",
+        abstract: "Live-update the counter service, twice.",
+        discussion: "Boots the counter service, sends requests, pushes the build labelled 2 and then the original back, printing version, counter, uptime and the measured downtime after each update.",
+        options: [
+            OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")).", default: "x86_64"),
+            OptionSpec("--kvm", "Run under KVM.", group: "accelerator"),
+            OptionSpec("--tcg", "Run under TCG. Without either: TCG under kvm-pvm, else KVM where it can run the target.", group: "accelerator"),
+        ])
+
+    static let benchStorage = CommandSpec(
+        name: "bench storage",
+        abstract: "Benchmark the state storage, host and kernels.",
+        options: [
+            OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
+            OptionSpec("--kvm", "Run the kernels under KVM (refused under kvm-pvm, where the benchmark does not finish).", group: "accelerator"),
+            OptionSpec("--tcg", "Run the kernels under TCG. Without either: KVM where it can run the target, else TCG.", group: "accelerator"),
+        ])
+
+    static let benchBoot = CommandSpec(
+        name: "bench boot",
+        abstract: "Time cold boots of every target and machine.",
+        discussion: "Boots under TCG, and KVM where it can run the target; prints the kernel's entry-to-service time and QEMU's whole-process time, median/min/max.",
+        options: [OptionSpec("--runs", value: "N", "Boots of each target, machine and accelerator.", default: "10")])
+
+    static let benchUpdate = CommandSpec(
+        name: "bench update",
+        abstract: "Time live updates between two labelled builds.",
+        discussion: "N updates alternating between two labelled builds of the counter service, its state checked after each; prints the median/min/max downtime the kernels measured and the median of each phase.",
+        options: [
+            OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
+            OptionSpec("--machine", value: "MACHINE", "The QEMU machine: pc, microvm or virt.", default: "every machine of the target"),
+            OptionSpec("--kvm", "Only under KVM.", group: "accelerator"),
+            OptionSpec("--tcg", "Only under TCG. Without either: TCG, and KVM where it can run the target.", group: "accelerator"),
+            OptionSpec("--runs", value: "N", "Updates per target, machine and accelerator.", default: "30"),
+        ])
+
+    static let help = CommandSpec(
+        name: "help",
+        abstract: "Show the help of a command.",
+        arguments: [ArgumentSpec("COMMAND", "The command, e.g. run or bench update.", optional: true)])
+
+    // MARK: Texts
+
+    /// `liu`, `liu help`, `liu -h`: what liu is and its commands, one line each.
+    public static var overview: String {
+        var lines = ["OVERVIEW: Build Embedded Swift unikernels, boot them in QEMU, update them live.", "",
+                     "USAGE: liu COMMAND [OPTIONS]", "", "OPTIONS:"]
+        lines += describe("--version", "Show the version.")
+        lines += describe("-h, --help", "Show help information.")
+        lines += ["", "COMMANDS:"]
+        for command in commands { lines += describe(command.name, command.abstract) }
+        lines += ["", "  See 'liu help COMMAND' for a command's options."]
+        return lines.joined(separator: "\n")
+    }
+
+    /// `liu help bench`, `liu bench -h`.
+    static var benchOverview: String {
+        var lines = ["OVERVIEW: Benchmarks: the state storage, cold boots and live updates.", ""]
+        lines += usageLines(benchmarks)
+        lines += ["", "COMMANDS:"]
+        for command in benchmarks { lines += describe(String(command.name.dropFirst("bench ".count)), command.abstract) }
+        lines += ["", "  See 'liu help bench COMMAND' for a benchmark's options."]
+        return lines.joined(separator: "\n")
+    }
+
+    /// The help of `command` ("run", "bench", "bench update"), or nil for no such command.
+    public static func text(for command: String) -> String? {
+        if command == "bench" { return benchOverview }
+        return spec(command)?.helpText
+    }
+
+    /// What a usage error prints: the error, the usage of only the command it concerns and
+    /// where its help is.
+    public static func errorText(_ error: UsageError) -> String {
+        let name = error.command
+        let usage: [String]
+        if name == "bench" {
+            usage = usageLines(benchmarks)
+        } else if let name, let spec = spec(name) {
+            usage = usageLines([spec])
+        } else {
+            usage = ["USAGE: liu COMMAND [OPTIONS]"]
+        }
+        let prefix = name.map { "liu \($0)" } ?? "liu"
+        let hint = name.map { $0 == "help" ? "see 'liu help'" : "see 'liu help \($0)'" } ?? "see 'liu help'"
+        return (["\(prefix): error: \(error.description)"] + usage + [hint]).joined(separator: "\n")
+    }
+
+    /// `USAGE: liu …` for each of `specs`, the later ones under the first.
+    static func usageLines(_ specs: [CommandSpec]) -> [String] {
+        var lines: [String] = []
+        for spec in specs {
+            for line in spec.usage {
+                lines.append((lines.isEmpty ? "USAGE: " : "       ") + line)
+            }
+        }
+        return lines
+    }
+
+    /// One line (or more, wrapped) of a list: a label, then its description at `descriptionColumn`.
+    static func describe(_ label: String, _ description: String) -> [String] {
+        let indent = String(repeating: " ", count: descriptionColumn)
+        let labelled = "  " + label
+        var lines = wrap(description, width: width - descriptionColumn).map { indent + $0 }
+        if labelled.count < descriptionColumn - 1, !lines.isEmpty {
+            lines[0] = labelled + String(repeating: " ", count: descriptionColumn - labelled.count) + lines[0].dropFirst(descriptionColumn)
+        } else {
+            lines.insert(labelled, at: 0)
+        }
+        return lines
+    }
+
+    /// `text` broken into lines of at most `width` characters at spaces (a longer word keeps its line).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if line.isEmpty {
+                line = String(word)
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}
+
+/// A command of `liu`: what it does, its positional arguments and its options.
+public struct CommandSpec: Sendable {
+    /// As typed after `liu`: "run", "bench storage".
+    public let name: String
+    /// One line, for `liu help`'s list and the start of the overview.
+    public let abstract: String
+    public let discussion: String?
+    public let arguments: [ArgumentSpec]
+    public let options: [OptionSpec]
+
+    init(name: String, abstract: String, discussion: String? = nil, arguments: [ArgumentSpec] = [], options: [OptionSpec] = []) {
+        self.name = name
+        self.abstract = abstract
+        self.discussion = discussion
+        self.arguments = arguments
+        self.options = options
+    }
+
+    /// The option `name` is one of the names of.
+    func option(named name: String) -> OptionSpec? {
+        options.first { $0.names.contains(name) }
+    }
+
+    /// `liu CMD ARGUMENTS [OPTIONS]`, wrapped under the command's name; options in one group
+    /// (they exclude each other) are written `[A | B]`.
+    public var usage: [String] {
+        var words = arguments.map { $0.optional ? "[\($0.name)]" : $0.name }
+        var index = 0
+        while index < options.count {
+            let option = options[index]
+            var members = [option]
+            if let group = option.group {
+                while index + members.count < options.count, options[index + members.count].group == group {
+                    members.append(options[index + members.count])
+                }
+            }
+            index += members.count
+            let text = members.map(\.usage).joined(separator: " | ")
+            words.append(members.count == 1 && option.required ? text : "[\(text)]")
+        }
+        let head = "liu \(name)"
+        let indent = String(repeating: " ", count: head.count + 1)
+        var lines: [String] = []
+        var line = head
+        for word in words {
+            if line.count + 1 + word.count > CommandHelp.width - "USAGE: ".count, line.count > indent.count {
+                lines.append(line)
+                line = indent + word
+            } else {
+                line += " " + word
+            }
+        }
+        lines.append(line)
+        return lines
+    }
+
+    /// What `liu CMD --help` prints.
+    public var helpText: String {
+        var lines = ["OVERVIEW: \(abstract)"]
+        if let discussion { lines += [""] + CommandHelp.wrap(discussion, width: CommandHelp.width) }
+        lines += [""] + CommandHelp.usageLines([self])
+        if !arguments.isEmpty {
+            lines += ["", "ARGUMENTS:"]
+            for argument in arguments { lines += CommandHelp.describe(argument.name, argument.help) }
+        }
+        lines += ["", "OPTIONS:"]
+        for option in options {
+            let label = option.names.joined(separator: ", ") + (option.value.map { " \($0)" } ?? "")
+            var description = option.help
+            if let value = option.defaultValue { description += " (default: \(value))" }
+            lines += CommandHelp.describe(label, description)
+        }
+        lines += CommandHelp.describe("-h, --help", "Show help information.")
+        return lines.joined(separator: "\n")
+    }
+}
+
+public struct ArgumentSpec: Sendable {
+    public let name: String
+    public let help: String
+    public let optional: Bool
+
+    init(_ name: String, _ help: String, optional: Bool = false) {
+        self.name = name
+        self.help = help
+        self.optional = optional
+    }
+}
+
+/// An option: a flag, or a name followed by a value.
+public struct OptionSpec: Sendable {
+    /// The names it goes by; the first is the one the parser asks for.
+    public let names: [String]
+    /// The value's placeholder in help texts; nil for a flag.
+    public let value: String?
+    public let help: String
+    /// What applies without the option, for a person.
+    public let defaultValue: String?
+    public let required: Bool
+    /// Given more than once, every value counts (otherwise that is an error).
+    public let repeatable: Bool
+    /// Neighbouring options with the same group exclude each other.
+    public let group: String?
+
+    init(_ name: String, value: String? = nil, _ help: String, default defaultValue: String? = nil,
+         required: Bool = false, repeatable: Bool = false, group: String? = nil) {
+        names = [name]
+        self.value = value
+        self.help = help
+        self.defaultValue = defaultValue
+        self.required = required
+        self.repeatable = repeatable
+        self.group = group
+    }
+
+    var name: String { names[0] }
+
+    var usage: String {
+        (value.map { "\(name) \($0)" } ?? name) + (repeatable ? " ..." : "")
+    }
+}
