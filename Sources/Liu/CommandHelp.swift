@@ -75,7 +75,7 @@ public enum CommandHelp {
     static let push = CommandSpec(
         name: "push",
         abstract: "Send a kernel image to a running kernel.",
-        discussion: "Sends IMAGE to the kernel's update listener and prints its answer: accepted N once the old kernel has gone (it swapped to the image, keeping the service's state), refused: REASON (nothing was touched) or abandoned: REASON (saving the state failed; the service goes on). Exits 1 unless accepted.",
+        discussion: "Sends IMAGE to the kernel's update port and waits for the outcome: 'updated to LABEL in DOWNTIME (confirmed)' (exit 0) once the new image confirmed its trial; 'rolled back to LABEL: REASON' (exit 2) when it failed and the known-good image took over with the state; 'the guest reset: …' (exit 3) when it failed with no known-good image to go back to, and the state is lost; 'refused: REASON' (nothing was touched) or 'abandoned: REASON' (saving the state failed; the service goes on), exit 1. Warns first when the guest has no known-good image. With --known-good, IMAGE goes to the known-good image port instead and is 'registered'.",
         arguments: [ArgumentSpec("IMAGE", "The kernel image, e.g. from liu build.")],
         options: [
             OptionSpec("--to", value: "HOST:PORT", "The kernel's update port, e.g. 127.0.0.1:666.", required: true),
@@ -86,13 +86,14 @@ public enum CommandHelp {
     static let status = CommandSpec(
         name: "status",
         abstract: "Show what a running kernel says about itself.",
+        discussion: "Asks the kernel on its update port: the running image's label and architecture, whether it is on trial, the known-good image, the last update's outcome with its reason, the downtime by phase of the update that started it, and the uptime across updates.",
         arguments: [ArgumentSpec("HOST:PORT", "The kernel's update port, e.g. 127.0.0.1:666.")],
         options: [OptionSpec("--json", "Print the status as JSON.")])
 
     static let demo = CommandSpec(
         name: "demo",
-        abstract: "Live-update the counter service, twice.",
-        discussion: "Boots the counter service, sends requests, pushes the build labelled 2 and then the original back, printing version, counter, uptime and the measured downtime after each update.",
+        abstract: "Live-update the counter service twice, then roll back a failing build.",
+        discussion: "Boots the counter service, sends requests, pushes the build labelled 2 and then the original back, printing version, counter, uptime and the measured downtime after each update; then pushes a build whose resume fails and shows the service back on the known-good image with its state. The guest's console lines start with 'guest | '.",
         options: [
             OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")).", default: "x86_64"),
             OptionSpec("--kvm", "Run under KVM.", group: "accelerator"),

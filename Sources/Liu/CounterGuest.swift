@@ -14,9 +14,9 @@ public final class CounterGuest {
 
     /// With `allowReboot`, a hard reset reboots the original image instead of ending QEMU.
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL,
-                commandLine: String = "", allowReboot: Bool = false, echo: Bool = false) throws {
+                commandLine: String = "", allowReboot: Bool = false, echo: Bool = false, echoPrefix: String? = nil) throws {
         guest = try ServiceGuest(target: target, machine: machine, accelerator: accelerator, image: image, tcpPorts: [8],
-                                 commandLine: commandLine, allowReboot: allowReboot, echo: echo)
+                                 commandLine: commandLine, allowReboot: allowReboot, echo: echo, echoPrefix: echoPrefix)
     }
 
     /// Sends `line` on a fresh connection and returns the answer line without its newline.
@@ -83,7 +83,8 @@ public struct CounterStatus: Sendable {
         uptimeMilliseconds = uptime
         self.updates = updates
         self.history = history.split(separator: ",").map(String.init)
-        downtime = DowntimeSummary(parts[1])
+        guard let downtime = DowntimeSummary(parts[1]) else { return nil }
+        self.downtime = downtime
     }
 
 }

@@ -50,7 +50,8 @@ public struct GuestStatus: Equatable, Sendable {
         uptimeMilliseconds = uptime
         self.outcome = outcome
         outcomeLabel = fields["outcome-label"] ?? ""
-        downtime = DowntimeSummary(parts[1])
+        guard let downtime = DowntimeSummary(parts[1]) else { return nil }
+        self.downtime = downtime
     }
 
     /// Asks the kernel listening on `host:port`.
@@ -96,7 +97,7 @@ public struct GuestStatus: Equatable, Sendable {
 }
 
 /// An update's downtime by phase, from the kernels' `total=N save=N hand-over=N …` words (in
-/// nanoseconds, `total` first); `none` or nothing means no update.
+/// nanoseconds, `total` first); `none` or nothing means no update; anything else is malformed.
 public struct DowntimeSummary: Equatable, Sendable {
     public var phases: [Phase]
 
@@ -105,12 +106,13 @@ public struct DowntimeSummary: Equatable, Sendable {
         public var nanoseconds: UInt64
     }
 
-    public init(_ words: some StringProtocol) {
-        phases = words.split(separator: " ").compactMap { word in
-            guard word != "downtime-ns", let equals = word.firstIndex(of: "="),
-                  let value = UInt64(word[word.index(after: equals)...]) else { return nil }
-            return Phase(name: String(word[..<equals]), nanoseconds: value)
+    public init?(_ words: some StringProtocol) {
+        var phases: [Phase] = []
+        for word in words.split(separator: " ") where word != "downtime-ns" && word != "none" {
+            guard let equals = word.firstIndex(of: "="), let value = UInt64(word[word.index(after: equals)...]) else { return nil }
+            phases.append(Phase(name: String(word[..<equals]), nanoseconds: value))
         }
+        self.phases = phases
     }
 
     /// `43.873 ms (save 6.815 ms, hand-over 0.207 ms, …)`.

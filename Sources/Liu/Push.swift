@@ -72,7 +72,7 @@ public enum Push {
         switch answer {
         case .accepted(let bytes): "accepted \(bytes) bytes; not waiting for the outcome (liu status tells it)"
         case .registered(let bytes): "registered \(bytes) bytes as the known-good image"
-        case .confirmed(let label, let downtime): "updated to \(label) in \(DowntimeSummary(downtime).text) (confirmed)"
+        case .confirmed(let label, let downtime): "updated to \(label) in \(DowntimeSummary(downtime)?.text ?? downtime) (confirmed)"
         case .rolledBack(let label, let reason): "rolled back to \(label): \(reason)"
         case .reset(let detail): "the guest reset: \(detail)"
         case .abandoned(let reason): "abandoned: \(reason)"
@@ -123,23 +123,22 @@ public enum Push {
         return try awaitVerdict(socket, accepted: answer)
     }
 
-    /// Reads the verdict after an acceptance. TCP keepalive probes (no data, so nothing the
-    /// kernels would have to agree on) notice a guest that reset and forgot the connection.
+    /// Reads the verdict after an acceptance. A newline is sent every quarter second: a guest
+    /// that reset answers it with a reset (user networking does not pass on keepalive probes),
+    /// and the kernels ignore it (none of them reads the connection after the image; the new
+    /// one says nothing before its verdict, so the known-good one can still speak after a
+    /// rollback with the connection as the old one saved it).
     private static func awaitVerdict(_ socket: Int32, accepted: Answer) throws -> Answer {
-        var on: Int32 = 1, idle: Int32 = 1, interval: Int32 = 1, count: Int32 = 5
-        setsockopt(socket, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
-        setsockopt(socket, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, socklen_t(MemoryLayout<Int32>.size))
-        setsockopt(socket, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &interval, socklen_t(MemoryLayout<Int32>.size))
-        setsockopt(socket, Int32(IPPROTO_TCP), TCP_KEEPCNT, &count, socklen_t(MemoryLayout<Int32>.size))
         let deadline = Date().addingTimeInterval(verdictTimeout)
+        var probe = UInt8(ascii: "\n")
+        let reset = Answer.reset("the connection ended without a verdict: the new image failed with no known-good image "
+            + "to roll back to (or the kernel crashed), so the guest restarted from its original image and the "
+            + "service's state is lost")
         while Date() < deadline {
+            guard Glibc.send(socket, &probe, 1, Int32(MSG_NOSIGNAL)) == 1 else { return reset }
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 200) > 0 else { continue }
-            guard let line = try? readLine(socket), !line.isEmpty else {
-                return .reset("the connection ended without a verdict: the new image failed with no known-good image "
-                    + "to roll back to (or the kernel crashed), so the guest restarted from its original image and the "
-                    + "service's state is lost")
-            }
+            guard poll(&descriptor, 1, 250) > 0 else { continue }
+            guard let line = try? readLine(socket), !line.isEmpty else { return reset }
             if let verdict = parseVerdict(line) { return verdict }
             throw Failure("unexpected answer after the acceptance: \(line)")
         }

@@ -194,7 +194,9 @@ public enum QEMU {
     }
 
     /// Boots in the background, for tests that talk to the guest while it runs; `stop()` ends it.
-    public static func start(_ configuration: QEMUConfiguration, echo: Bool = false) throws -> QEMUInstance {
+    /// Starts QEMU; with `echo`, the serial console goes to stdout as well, each line after
+    /// `echoPrefix` when given.
+    public static func start(_ configuration: QEMUConfiguration, echo: Bool = false, echoPrefix: String? = nil) throws -> QEMUInstance {
         let flags: QEMUMachineFlags
         do {
             flags = try configuration.machineFlags()
@@ -206,11 +208,11 @@ public enum QEMU {
         }
         let qemuArguments = configuration.arguments(flags: flags)
         guard let prefix = configuration.launchPrefix.first else {
-            return try QEMUInstance(executable: executable, arguments: qemuArguments, echo: echo)
+            return try QEMUInstance(executable: executable, arguments: qemuArguments, echo: echo, echoPrefix: echoPrefix)
         }
         let launcher = try Shell.locate(prefix)
         let arguments = configuration.launchPrefix.dropFirst() + [executable] + qemuArguments
-        return try QEMUInstance(executable: launcher, arguments: Array(arguments), echo: echo)
+        return try QEMUInstance(executable: launcher, arguments: Array(arguments), echo: echo, echoPrefix: echoPrefix)
     }
 }
 
@@ -221,16 +223,21 @@ public final class QEMUInstance: @unchecked Sendable {
     private let collected: OutputCollector
     private let started = Date()
 
-    fileprivate init(executable: String, arguments: [String], echo: Bool) throws {
-        collected = OutputCollector(echo: echo)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+    /// Starts QEMU so that it dies with liu, however liu ends (even SIGKILL or a test runner's
+    /// time limit): `setpriv --pdeathsig KILL` sets Linux's parent-death signal and execs QEMU.
+    /// Linux sends it when the thread that started the child ends, so children are started
+    /// from one thread that lives as long as liu.
+    fileprivate init(executable: String, arguments: [String], echo: Bool, echoPrefix: String?) throws {
+        collected = OutputCollector(echo: echo, prefix: echoPrefix)
+        process.executableURL = URL(fileURLWithPath: try Shell.locate("setpriv"))
+        process.arguments = ["--pdeathsig", "KILL", "--", executable] + arguments
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         let collected = collected
         pipe.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
-        try process.run()
+        let process = process
+        try SpawningThread.shared.perform { try process.run() }
     }
 
     /// Serial output so far.
@@ -277,15 +284,37 @@ private final class OutputCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     private let echo: Bool
+    /// Put before every echoed line, when set (the guest's console apart from liu's own lines).
+    private let prefix: Data?
+    private var partialLine = Data()
 
-    init(echo: Bool) { self.echo = echo }
+    init(echo: Bool, prefix: String?) {
+        self.echo = echo
+        self.prefix = prefix.map { Data($0.utf8) }
+    }
 
     func append(_ chunk: Data) {
         guard !chunk.isEmpty else { return }
         lock.lock()
         data.append(chunk)
+        let lines = echo ? linesToEcho(chunk) : Data()
         lock.unlock()
-        if echo { FileHandle.standardOutput.write(chunk) }
+        if !lines.isEmpty { FileHandle.standardOutput.write(lines) }
+    }
+
+    /// `chunk` as it is, or its complete lines with the prefix (the rest waits for its end).
+    private func linesToEcho(_ chunk: Data) -> Data {
+        guard let prefix else { return chunk }
+        partialLine.append(chunk)
+        var out = Data()
+        while let end = partialLine.firstIndex(of: UInt8(ascii: "\n")) {
+            let line = partialLine[partialLine.startIndex..<end].filter { $0 != UInt8(ascii: "\r") }
+            out.append(prefix)
+            out.append(contentsOf: line)
+            out.append(UInt8(ascii: "\n"))
+            partialLine = Data(partialLine[(end + 1)...])
+        }
+        return out
     }
 
     var text: String {

@@ -14,7 +14,7 @@ public final class ServiceGuest {
     /// With `allowReboot`, a hard reset reboots the original image instead of ending QEMU.
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL, tcpPorts: [UInt16],
                 commandLine: String = "", memoryMiB: Int? = nil, allowReboot: Bool = false, echo: Bool = false,
-                ready: String = "update: listening on TCP port 666") throws {
+                echoPrefix: String? = nil, ready: String = "update: listening on TCP port 666") throws {
         var forwards: [UInt16: UInt16] = [:]
         for port in tcpPorts { forwards[port] = try Self.freePort() }
         self.forwards = forwards
@@ -26,7 +26,7 @@ public final class ServiceGuest {
         if let memoryMiB { configuration.memoryMiB = memoryMiB }
         configuration.network = UserNetwork(forwards: forwards.sorted { $0.key < $1.key }.map { .init(.tcp, hostPort: $0.value, guestPort: $0.key) }
             + [.init(.tcp, hostPort: updatePort, guestPort: 666), .init(.tcp, hostPort: rollbackPort, guestPort: 667)])
-        instance = try QEMU.start(configuration, echo: echo)
+        instance = try QEMU.start(configuration, echo: echo, echoPrefix: echoPrefix)
         guard instance.waitForOutput(ready, timeout: 60) else {
             let run = instance.stop()
             throw Push.Failure("the service did not start (\(run.exit)):\n\(run.serialOutput)")

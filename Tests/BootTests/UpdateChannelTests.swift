@@ -127,7 +127,7 @@ struct UpdateChannelTests {
 extension Push.Answer {
     /// The label of the image that confirmed, with a downtime of seven phases; nil otherwise.
     var confirmedLabel: String? {
-        guard case .confirmed(let label, let downtime) = self, DowntimeSummary(downtime).phases.count == 7 else { return nil }
+        guard case .confirmed(let label, let downtime) = self, DowntimeSummary(downtime)?.phases.count == 7 else { return nil }
         return label
     }
 }

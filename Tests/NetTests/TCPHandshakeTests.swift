@@ -2,6 +2,22 @@ import Testing
 import Net
 
 @Suite struct TCPHandshakeTests {
+    /// A service that answers and closes as soon as it accepts (a busy update port): the SYN is
+    /// acknowledged first, so the answer's first byte is not sent in the SYN's sequence number.
+    @Test func bytesWrittenOnAcceptArriveWhole() throws {
+        let wire = TestWire()
+        let listener = try wire.b.tcp.listen(port: 7001)
+        listener.onAccept = { connection in
+            _ = connection.write(Array("refused: busy\n".utf8))
+            connection.close()
+        }
+        let client = try wire.a.tcp.connect(to: SocketAddress(TestWire.ips[1], 7001))
+        var received: [UInt8] = []
+        client.onReadable = { received += client.readAll() }
+        #expect(wire.run(until: { client.isAtEndOfStream }))
+        #expect(String(decoding: received, as: UTF8.self) == "refused: busy\n")
+    }
+
     @Test func synAckIsExact() throws {
         let peer = TCPPeer()
         let synAck = try peer.establish()

@@ -138,6 +138,9 @@ extension TCPConnection {
             tcb.state = tcb.finQueued ? .finWait1 : .established
             tcb.retransmissions = 0
             updateSendWindow(segment)
+            // The SYN is acknowledged before the service hears of the connection: what it writes
+            // at once must start at ISS + 1 (written earlier, its first byte went out as the SYN's).
+            acknowledge(upTo: ack)
             let acceptingListener = listener
             releaseBacklogSlot()
             isUserVisible = true

@@ -1,0 +1,196 @@
+import Foundation
+import Liu
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// README's main job with `liu` alone, as a user runs it: `liu run` with its port forwards,
+/// `liu push` reporting every outcome with its exit code, `liu status`, and what happens to
+/// QEMU when `liu run` is interrupted or killed. The real `liu` executable, in its own process.
+@Suite("liu run, push and status end to end", .serialized)
+struct LiuCommandLineTests {
+    static let target = KernelTarget.x86_64
+
+    static func image(_ label: String) throws -> URL { try KernelImages.image(target, "counter", label: label) }
+
+    @Test("run -p, then push: confirmed, rolled back with its reason, refusals, a held port; status before and after")
+    func pushOutcomes() throws {
+        let run = try LiuProcess.start(["run", "--target", Self.target.rawValue, "--tcg", "--service",
+                                        KernelImages.packageRoot.appendingPathComponent("Services/counter").path,
+                                        "--append", "liu.confirm-ms=20000"])
+        defer { run.kill(SIGKILL) }
+        let endpoints = try run.endpoints()
+        #expect(run.waitFor("update: listening on TCP port 666"), "\(run.output)")
+        let update = "127.0.0.1:\(endpoints["updates"]!)", knownGood = "127.0.0.1:\(endpoints["known-good image"]!)"
+
+        let before = try LiuProcess.run(["status", update, "--json"])
+        #expect(before.status == 0 && before.output.contains("\"version\" : \"1\"") && before.output.contains("\"knownGood\" : null"),
+                "\(before)")
+
+        let confirmed = try LiuProcess.run(["push", try Self.image("2").path, "--to", update])
+        #expect(confirmed.status == 0, "\(confirmed)")
+        #expect(confirmed.output.contains("updated to 2 in ") && confirmed.output.contains(" (confirmed)"), "\(confirmed)")
+        #expect(confirmed.errors.contains("warning: the guest has no known-good image"), "\(confirmed)")
+
+        let after = try LiuProcess.run(["status", update])
+        #expect(after.status == 0 && after.output.contains("running 2 (x86_64)") && after.output.contains("known-good image: 2")
+                && after.output.contains("last update: 2 confirmed"), "\(after)")
+
+        let rolledBack = try LiuProcess.run(["push", try Self.image("fail-resume").path, "--to", update])
+        #expect(rolledBack.status == 2, "\(rolledBack)\n\(run.output)")
+        #expect(rolledBack.output.contains("rolled back to 2: the image fail-resume failed its trial: panic: the resume handler failed"),
+                "\(rolledBack)")
+        let afterRollback = try LiuProcess.run(["status", update, "--json"])
+        #expect(afterRollback.output.contains("\"outcome\" : \"rolled-back\"") && afterRollback.output.contains("\"label\" : \"fail-resume\""),
+                "\(afterRollback)")
+
+        let wrongPort = try LiuProcess.run(["push", try Self.image("2").path, "--to", knownGood])
+        #expect(wrongPort.status == 1 && wrongPort.errors.contains("is the guest's known-good image port"), "\(wrongPort)")
+        let registered = try LiuProcess.run(["push", try Self.image("2").path, "--to", knownGood, "--known-good"])
+        #expect(registered.status == 0 && registered.output.contains("as the known-good image"), "\(registered)")
+
+        let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("liu-garbage-\(getpid())")
+        try Data(pseudoRandomBytes(count: 4000, seed: 9)).write(to: garbage)
+        defer { try? FileManager.default.removeItem(at: garbage) }
+        let refused = try LiuProcess.run(["push", garbage.path, "--to", update])
+        #expect(refused.status == 1 && refused.output.contains("refused: not an ELF file (bad magic)"), "\(refused)")
+
+        // Another client holds the update port with an unfinished upload: the refusal arrives whole.
+        let holder = try HostSocket.tcp(port: endpoints["updates"]!, timeoutSeconds: 30)
+        try holder.sendAll([0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3])
+        Thread.sleep(forTimeInterval: 0.5)
+        let busy = try LiuProcess.run(["push", try Self.image("2").path, "--to", update])
+        #expect(busy.status == 1 && busy.output.contains("\nrefused: another update is in progress"), "\(busy)")
+        holder.shutdownWrite()
+        #expect(run.isRunning, "the service still runs\n\(run.output)")
+    }
+
+    @Test("a failing push to a guest without a known-good image is reported as a reset (exit 3)")
+    func resetOutcome() throws {
+        let run = try LiuProcess.start(["run", "--target", Self.target.rawValue, "--tcg", "--service",
+                                        KernelImages.packageRoot.appendingPathComponent("Services/counter").path])
+        defer { run.kill(SIGKILL) }
+        let endpoints = try run.endpoints()
+        #expect(run.waitFor("update: listening on TCP port 666"), "\(run.output)")
+        let reset = try LiuProcess.run(["push", try Self.image("fail-exception").path, "--to", "127.0.0.1:\(endpoints["updates"]!)"])
+        #expect(reset.status == 3, "\(reset)\n\(run.output)")
+        #expect(reset.output.contains("the guest reset: "), "\(reset)")
+        #expect(run.waitForExit(timeout: 30) == 125, "liu run reports the reset\n\(run.output)")
+    }
+
+    @Test("Ctrl-C stops liu run and its QEMU (exit 130); a killed liu run takes its QEMU along")
+    func interruptions() throws {
+        let folder = KernelImages.packageRoot.appendingPathComponent("Services/counter").path
+        let interrupted = try LiuProcess.start(["run", "--target", Self.target.rawValue, "--tcg", "--service", folder])
+        defer { interrupted.kill(SIGKILL) }
+        #expect(interrupted.waitFor("update: listening on TCP port 666"), "\(interrupted.output)")
+        let qemu = try #require(interrupted.qemuChild(), "no QEMU child")
+        interrupted.kill(SIGINT)
+        #expect(interrupted.waitForExit(timeout: 10) == 130)
+        #expect(interrupted.errors.contains("liu: interrupted (SIGINT), QEMU stopped"), "\(interrupted.errors)")
+        #expect(LiuProcess.awaitGone(qemu), "QEMU \(qemu) outlived the interrupted liu run")
+
+        let killed = try LiuProcess.start(["run", "--target", Self.target.rawValue, "--tcg", "--service", folder])
+        defer { killed.kill(SIGKILL) }
+        #expect(killed.waitFor("update: listening on TCP port 666"), "\(killed.output)")
+        let orphan = try #require(killed.qemuChild(), "no QEMU child")
+        killed.kill(SIGKILL)
+        #expect(LiuProcess.awaitGone(orphan), "QEMU \(orphan) outlived a killed liu run")
+    }
+}
+
+/// The `liu` executable next to the test bundle, run with its output in files.
+final class LiuProcess: @unchecked Sendable, CustomStringConvertible {
+    static var executable: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("liu")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return KernelImages.packageRoot.appendingPathComponent(".build/debug/liu")
+    }
+
+    let process = Process()
+    private let files: [URL]
+
+    private init(_ arguments: [String]) throws {
+        files = ["out", "err"].map { FileManager.default.temporaryDirectory.appendingPathComponent("liu-\(UUID().uuidString).\($0)") }
+        for file in files { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: files[0])
+        process.standardError = try FileHandle(forWritingTo: files[1])
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit { for file in files { try? FileManager.default.removeItem(at: file) } }
+
+    static func start(_ arguments: [String]) throws -> LiuProcess { try LiuProcess(arguments) }
+
+    /// Runs `liu ARGUMENTS` to its end (at most two minutes).
+    static func run(_ arguments: [String]) throws -> LiuProcess {
+        let liu = try LiuProcess(arguments)
+        if liu.waitForExit(timeout: 120) == nil { liu.kill(SIGKILL) }
+        return liu
+    }
+
+    var output: String { (try? String(contentsOf: files[0], encoding: .utf8)) ?? "" }
+    var errors: String { (try? String(contentsOf: files[1], encoding: .utf8)) ?? "" }
+    var isRunning: Bool { process.isRunning }
+    var status: Int32 { process.isRunning ? -1 : process.terminationStatus }
+    var description: String { "liu \(process.arguments!.joined(separator: " ")) -> \(status)\n\(output)\(errors)" }
+
+    func waitFor(_ text: String, timeout: Double = 90) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if output.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// The exit status, or nil if it still runs after `timeout` seconds.
+    func waitForExit(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    func kill(_ signal: Int32) { if process.isRunning { Glibc.kill(process.processIdentifier, signal) } }
+
+    /// `liu run`'s line `liu run: counter TCP 8 on 127.0.0.1:P, updates on 127.0.0.1:U, …` by role.
+    func endpoints() throws -> [String: UInt16] {
+        guard waitFor("liu run: "), let line = output.split(separator: "\n").first(where: { $0.hasPrefix("liu run: ") }) else {
+            throw ToolFailureDescription(text: "no endpoints line\n\(self)")
+        }
+        var ports: [String: UInt16] = [:]
+        for endpoint in line.dropFirst("liu run: ".count).components(separatedBy: ", ") {
+            guard let on = endpoint.range(of: " on 127.0.0.1:"), let port = UInt16(endpoint[on.upperBound...]) else { continue }
+            ports[String(endpoint[..<on.lowerBound])] = port
+        }
+        return ports
+    }
+
+    /// The QEMU that liu started: a child process whose program is qemu-system-*.
+    func qemuChild() -> pid_t? {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")) ?? []
+        for task in tasks {
+            let children = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(task)/children", encoding: .utf8)) ?? ""
+            for pid in children.split(separator: " ").compactMap({ pid_t($0) }) {
+                let command = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+                if command.hasPrefix("qemu-system") { return pid }
+            }
+        }
+        return nil
+    }
+
+    /// Whether `pid` is gone (or a zombie) within `timeout` seconds.
+    static func awaitGone(_ pid: pid_t, timeout: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ").dropFirst(2).first
+            if state == nil || state == "Z" { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+}
