@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs beyond the Swift 6.3 toolchain: QEMU for x86 and ARM, and for
-# the Linux peer boot tests ip/tc (iproute2), ping (iputils-ping) and Debian's Python 3.
+# the Linux peer boot tests ip/tc (iproute2), ping (iputils-ping) and Debian's Python 3, and nc
+# (netcat-openbsd) for README's transcript.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,7 @@ command -v qemu-system-aarch64 >/dev/null || missing+=(qemu-system-arm)
 command -v ip >/dev/null && command -v tc >/dev/null || missing+=(iproute2)
 command -v ping >/dev/null || missing+=(iputils-ping)
 [ -x /usr/bin/python3 ] || missing+=(python3)
+command -v nc >/dev/null || missing+=(netcat-openbsd)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
     sudo=""
