@@ -118,7 +118,7 @@ struct UpdateChannelTests {
     func oversizedImage(_ boot: BootCase) throws {
         try boot.withCounter { (guest: CounterGuest) throws in
             let answer = try guest.push(Array(repeating: 0, count: 9 * 1024 * 1024))
-            #expect(answer == .refused(reason: "image of 9437184 bytes exceeds the maximum of 8388608 bytes"))
+            #expect(answer == .refused(reason: "an image of 9 MiB exceeds the maximum of 8 MiB"))
             #expect(try guest.request() == "count=1 boots=1 version=1")
         }
     }

@@ -78,8 +78,9 @@ private func bits(_ elfClass: UInt8) -> String {
     }
 }
 
-/// Bytes below 10 KiB, KiB below 1 MiB, else MiB; one decimal (rounded down), integers only.
-private func byteSize(_ bytes: UInt64) -> String {
+/// A size for a person (`5000 bytes`, `292.9 KiB`, `1.5 MiB`): bytes below 10 KiB, KiB below
+/// 1 MiB, else MiB; one decimal (rounded down), integers only.
+func byteSize(_ bytes: UInt64) -> String {
     if bytes < 10 << 10 { return "\(bytes) bytes" }
     let unit: UInt64 = bytes < 1 << 20 ? 1 << 10 : 1 << 20
     let name = bytes < 1 << 20 ? "KiB" : "MiB"
@@ -87,7 +88,7 @@ private func byteSize(_ bytes: UInt64) -> String {
     return tenths % 10 == 0 ? "\(tenths / 10) \(name)" : "\(tenths / 10).\(tenths % 10) \(name)"
 }
 
-private func byteSize(_ bytes: Int) -> String { byteSize(UInt64(bytes)) }
+func byteSize(_ bytes: Int) -> String { byteSize(UInt64(bytes)) }
 
 /// `0x` and the hexadecimal digits, without leading zeros.
 private func hex(_ value: UInt64) -> String {

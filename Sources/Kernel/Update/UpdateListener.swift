@@ -92,9 +92,9 @@ final class UpdateListener {
         case .empty:
             refuse(current, "empty image")
         case .tooLarge(let length):
-            refuse(current, "image of \(length) bytes exceeds the maximum of \(Self.maximumImageSize) bytes")
+            refuse(current, "an image of \(byteSize(length)) exceeds the maximum of \(byteSize(Self.maximumImageSize))")
         case .noRoom(let length):
-            refuse(current, "no room for \(length) bytes in the heap")
+            refuse(current, "no room for \(byteSize(length)) in the heap")
         case .complete(let image):
             do throws(Hotswap.Failure) {
                 if role == .update {
