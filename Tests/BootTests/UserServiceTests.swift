@@ -160,4 +160,16 @@ struct ServiceBuildErrorTests {
         #expect(message.hasPrefix("ratios uses floating point in:\n  Ratios.answer(_:)"), "\(message)")
         #expect(message.contains("HashMap (from Net, imported with Kernel) instead of Dictionary and Set"), "\(message)")
     }
+
+    @Test("a Dictionary on x86 is refused at build time too (its capacity is computed in floating point)",
+          arguments: [KernelTarget.i686, .x86_64])
+    func dictionary(_ target: KernelTarget) throws {
+        let message = try Self.buildFailure("lengths", answerStartsWith: """
+                    var seen: [Int: Int] = [:]
+                    seen[line.count, default: 0] += 1
+                    if seen.count > 1_000 { requests = 0 }
+            """, for: target)
+        #expect(message.hasPrefix("lengths uses floating point in:\n"), "\(message)")
+        #expect(message.contains("instead of Dictionary and Set"), "\(message)")
+    }
 }
