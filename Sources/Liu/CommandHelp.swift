@@ -92,7 +92,7 @@ public enum CommandHelp {
 
     static let demo = CommandSpec(
         name: "demo",
-        abstract: "Live-update the counter service twice, then roll back a failing build.",
+        abstract: "Update the counter twice, then roll back a bad build.",
         discussion: "Boots the counter service, sends requests, pushes the build labelled 2 and then the original back, printing version, counter, uptime and the measured downtime after each update; then pushes a build whose resume fails and shows the service back on the known-good image with its state. The guest's console lines start with 'guest | '.",
         options: [
             OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")).", default: "x86_64"),

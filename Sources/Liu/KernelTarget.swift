@@ -42,15 +42,7 @@ public enum KernelTarget: String, CaseIterable, Sendable {
         }
     }
 
-    public var qemuBinary: String {
-        switch self {
-        case .i686: "qemu-system-i386"
-        case .x86_64: "qemu-system-x86_64"
-        case .aarch64: "qemu-system-aarch64"
-        }
-    }
-
-    /// The Debian package that provides `qemuBinary`.
+    /// The Debian package with this target's QEMU (the program is named in `qemu/TARGET-MACHINE.args`).
     public var qemuPackage: String {
         self == .aarch64 ? "qemu-system-arm" : "qemu-system-x86"
     }
