@@ -12,7 +12,7 @@ public enum CommandHelp {
     static let descriptionColumn = 26
 
     /// Every command, in the order `liu help` lists them.
-    public static let commands: [CommandSpec] = [new, build, run, push, status, demo, benchStorage, benchBoot, benchUpdate, help]
+    public static let commands: [CommandSpec] = [new, build, run, push, status, keygen, sign, verify, demo, benchStorage, benchBoot, benchUpdate, help]
 
     /// The commands `bench` groups.
     static let benchmarks: [CommandSpec] = [benchStorage, benchBoot, benchUpdate]
@@ -89,6 +89,29 @@ public enum CommandHelp {
         discussion: "Asks the kernel on its update port: the running image's label and architecture, whether it is on trial, the known-good image, the last update's outcome with its reason, the downtime by phase of the update that started it, and the uptime across updates.",
         arguments: [ArgumentSpec("HOST:PORT", "The kernel's update port, e.g. 127.0.0.1:666.")],
         options: [OptionSpec("--json", "Print the status as JSON.")])
+
+    static let keygen = CommandSpec(
+        name: "keygen",
+        abstract: "Make an Ed25519 key pair for signing images.",
+        discussion: "Writes NAME.key, the secret (a seed from the system's random source, mode 0600), and NAME.pub, the public key with the comment 'liu key NAME', and prints the key id: the first 8 bytes of SHA-512 of the public key. Refuses to overwrite either file. The formats are in docs/signing.md.",
+        arguments: [ArgumentSpec("NAME", "The key files' path without .key or .pub.")])
+
+    static let sign = CommandSpec(
+        name: "sign",
+        abstract: "Sign a file with a secret key.",
+        discussion: "Writes FILE.sig, the Ed25519 signature of FILE's bytes as 128 hex digits. Warns when the secret key file is readable by group or others.",
+        arguments: [ArgumentSpec("FILE", "The file to sign, e.g. a kernel image.")],
+        options: [OptionSpec("--key", value: "NAME.key", "The secret key file, from liu keygen.", required: true)])
+
+    static let verify = CommandSpec(
+        name: "verify",
+        abstract: "Check a file's signature.",
+        discussion: "Prints 'valid signature by key KEYID' (exit 0) or 'invalid: REASON' (exit 1). A missing or malformed file, key or signature is an error, exit 1.",
+        arguments: [ArgumentSpec("FILE", "The signed file.")],
+        options: [
+            OptionSpec("--key", value: "NAME.pub", "The public key file.", required: true),
+            OptionSpec("--signature", value: "SIG", "The signature file.", default: "FILE.sig"),
+        ])
 
     static let demo = CommandSpec(
         name: "demo",

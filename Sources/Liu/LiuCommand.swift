@@ -11,6 +11,9 @@ public enum LiuCommand: Equatable {
     case benchUpdate(targets: [KernelTarget], machine: Machine?, accelerator: Accelerator?, runs: Int)
     case push(PushOptions)
     case status(destination: String, json: Bool)
+    case keygen(name: String)
+    case sign(file: String, key: String)
+    case verify(file: String, key: String, signature: String)
     case demo(target: KernelTarget, accelerator: Accelerator?)
     /// nil: the overview of every command.
     case help(command: String?)
@@ -60,6 +63,9 @@ public enum LiuCommand: Equatable {
         case .benchUpdate: "bench update"
         case .push: "push"
         case .status: "status"
+        case .keygen: "keygen"
+        case .sign: "sign"
+        case .verify: "verify"
         case .demo: "demo"
         case .help: "help"
         case .version: "--version"
@@ -207,6 +213,21 @@ public enum LiuCommand: Equatable {
             try options.finish()
             _ = try Push.parse(destination)
             return .status(destination: destination, json: json)
+        case "keygen":
+            guard let name = options.next() else { throw UsageError("missing the key's NAME") }
+            try options.finish()
+            return .keygen(name: name)
+        case "sign":
+            guard let key = try options.value(for: "--key") else { throw UsageError("missing --key NAME.key (the secret key file)") }
+            guard let file = options.next() else { throw UsageError("missing the FILE to sign") }
+            try options.finish()
+            return .sign(file: file, key: key)
+        case "verify":
+            guard let key = try options.value(for: "--key") else { throw UsageError("missing --key NAME.pub (the public key file)") }
+            let signature = try options.value(for: "--signature")
+            guard let file = options.next() else { throw UsageError("missing the FILE to check") }
+            try options.finish()
+            return .verify(file: file, key: key, signature: signature ?? file + ".sig")
         default:
             // A command in the table without a case here.
             throw UsageError("'\(name)' is not carried out by this liu")

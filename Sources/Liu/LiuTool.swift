@@ -37,6 +37,12 @@ public enum LiuTool {
                 return try Push.run(options)
             case .status(let destination, let json):
                 return try StatusCommand.run(destination: destination, json: json)
+            case .keygen(let name):
+                return try KeyCommands.runKeygen(name: name)
+            case .sign(let file, let key):
+                return try KeyCommands.runSign(file: file, keyPath: key)
+            case .verify(let file, let key, let signature):
+                return try KeyCommands.runVerify(file: file, keyPath: key, signaturePath: signature)
             case .demo(let target, let accelerator):
                 stopOnSignals()
                 return try Demo.run(target: target, accelerator: accelerator)

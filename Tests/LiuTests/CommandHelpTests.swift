@@ -10,6 +10,9 @@ private let minimalArguments: [String: [String]] = [
     "run": ["run", "--target", "x86_64"],
     "push": ["push", "k.elf", "--to", "127.0.0.1:666"],
     "status": ["status", "127.0.0.1:666"],
+    "keygen": ["keygen", "release"],
+    "sign": ["sign", "k.elf", "--key", "release.key"],
+    "verify": ["verify", "k.elf", "--key", "release.pub"],
     "demo": ["demo"],
     "bench storage": ["bench", "storage"],
     "bench boot": ["bench", "boot"],
@@ -113,6 +116,10 @@ struct CommandHelpTests {
         (["push", "k.elf", "--to", "localhost"], "push", "--to takes HOST:PORT, e.g. 127.0.0.1:666"),
         (["status"], "status", "missing HOST:PORT"),
         (["status", "a:1", "b:2"], "status", "unexpected argument 'b:2'"),
+        (["keygen"], "keygen", "missing the key's NAME"),
+        (["sign", "k.elf"], "sign", "missing --key NAME.key"),
+        (["verify", "k.elf", "--key", "a.pub", "--key", "b.pub"], "verify", "--key is given twice"),
+        (["verify", "--key", "a.pub"], "verify", "missing the FILE to check"),
         (["demo", "--runs", "3"], "demo", "unknown option '--runs'"),
         (["bench", "boot", "--runs", "0"], "bench boot", "--runs takes a positive whole number, not '0'"),
         (["bench", "update", "--machine", "vax"], "bench update", "unknown machine 'vax'"),
@@ -149,7 +156,7 @@ struct CommandHelpTests {
         let error = try #require(throws: UsageError.self) { try LiuCommand.parse(["frobnicate"]) }
         #expect(error.command == nil)
         #expect(CommandHelp.errorText(error) == """
-            liu: error: unknown command 'frobnicate'; the commands are: new, build, run, push, status, demo, bench, help
+            liu: error: unknown command 'frobnicate'; the commands are: new, build, run, push, status, keygen, sign, verify, demo, bench, help
             USAGE: liu COMMAND [OPTIONS]
             see 'liu help'
             """)
