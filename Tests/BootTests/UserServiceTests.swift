@@ -30,20 +30,30 @@ struct UserServiceTests {
         let folder = parent.appendingPathComponent("shop")
         let source = folder.appendingPathComponent("Shop.swift")
         var images: [KernelTarget: [URL]] = [:]
-        for (label, change) in [("1", nil), ("2", ("\"shop: request ", "\"shop: req ")),
-                                ("3", ("try state.forEachEntry {", "throw StorageError.markerNotFound\n        try state.forEachEntry {"))] {
-            if let (old, new) = change {
+        let throwOnRestore = ("try state.forEachEntry {", "throw StorageError.markerNotFound\n        try state.forEachEntry {")
+        let confirmsItself = [("    static let port: UInt16 = 7000\n", "    static let port: UInt16 = 7000\n    static var confirmsByServing: Bool { false }\n"),
+                              ("        self.system = system\n", "        self.system = system\n        system.after(milliseconds: 300) { system.confirm() }\n")]
+        // Each build changes the sources of the one before: 2 a text, 3 a restore that throws,
+        // 4 (x86_64 only) a service that confirms by itself 300 ms after it starts, 5 one that never does.
+        let builds: [(label: String, changes: [(String, String)], targets: [KernelTarget])] = [
+            ("1", [], KernelTarget.allCases), ("2", [("\"shop: request ", "\"shop: req ")], KernelTarget.allCases),
+            ("3", [throwOnRestore], KernelTarget.allCases),
+            ("4", [(throwOnRestore.1, throwOnRestore.0)] + confirmsItself, [.x86_64]),
+            ("5", [(confirmsItself[1].1, confirmsItself[1].0)], [.x86_64]),
+        ]
+        for build in builds {
+            for (old, new) in build.changes {
                 let text = try String(contentsOf: source, encoding: .utf8)
                 guard text.contains(old) else { throw ToolFailureDescription(text: "Shop.swift lacks \(old)") }
                 try text.replacingOccurrences(of: old, with: new).write(to: source, atomically: true, encoding: .utf8)
             }
-            guard LiuTool.main(["build", "--service", folder.path, "--label", label]) == 0 else {
-                throw ToolFailureDescription(text: "liu build of version \(label) failed")
-            }
-            for target in KernelTarget.allCases {
+            for target in build.targets {
+                guard LiuTool.main(["build", "--service", folder.path, "--label", build.label, "--target", target.rawValue]) == 0 else {
+                    throw ToolFailureDescription(text: "liu build of version \(build.label) for \(target) failed")
+                }
                 images[target, default: []].append(
                     try KernelBuild(packageRoot: KernelImages.packageRoot).imagePath(service: folder, target)
-                        .deletingLastPathComponent().appendingPathComponent("shop-\(label).elf"))
+                        .deletingLastPathComponent().appendingPathComponent("shop-\(build.label).elf"))
             }
         }
         return Builds(folder: folder, images: images, memoryMiB: try ServiceManifest(folder: folder).memoryMiB)
@@ -92,6 +102,29 @@ struct UserServiceTests {
         let second = try HostSocket.tcp(port: guest.hostPort(ServiceTemplate.port), timeoutSeconds: 30)
         try second.sendAll(Array("x\n".utf8))
         #expect(try second.receiveLine() == "shop: req 4, version 2, 1 bytes")
+    }
+
+    @Test("a service that confirms by itself is confirmed when it says so, and rolled back when it never does")
+    func explicitConfirmation() throws {
+        let builds = try Self.builds.get()
+        let paths = builds.images[.x86_64]!
+        let guest = try ServiceGuest(target: .x86_64, machine: .pc, accelerator: .tcg, image: paths[0],
+                                     tcpPorts: [ServiceTemplate.port], memoryMiB: builds.memoryMiB)
+        defer { _ = guest.stop() }
+        let client = try HostSocket.tcp(port: guest.hostPort(ServiceTemplate.port), timeoutSeconds: 30)
+        try client.sendAll(Array("a\n".utf8))
+        #expect(try client.receiveLine() == "shop: request 1, version 1, 1 bytes")
+        let confirming = [UInt8](try Data(contentsOf: paths[3])), silent = [UInt8](try Data(contentsOf: paths[4]))
+        #expect(try guest.push(confirming).confirmedLabel == "4", "\(guest.instance.serialOutput)")
+        let log = guest.instance.serialOutput
+        let served = try #require(log.range(of: "shop: version 4 on TCP port 7000"), "\(log)")
+        #expect(log[served.upperBound...].contains("update: confirmed"), "confirmed after the service started serving, not by serving\n\(log)")
+        let started = Date()
+        #expect(try guest.push(silent) == .rolledBack(label: "4", reason: "the image 5 failed its trial: no confirmation before the deadline"),
+                "\(guest.instance.serialOutput)")
+        #expect(Date().timeIntervalSince(started) >= 5, "the manifest's confirmMilliseconds (5000) is the deadline")
+        try client.sendAll(Array("b\n".utf8))
+        #expect(try client.receiveLine() == "shop: req 2, version 4, 1 bytes")
     }
 }
 
