@@ -50,7 +50,8 @@ def push(host, image):
             break
         answer += chunk
     lines = [answer.decode().strip()]
-    # The new kernel keeps this connection and says "swapped" (or the old one "abandoned: ...").
+    # The new kernel keeps this connection and gives its verdict, "confirmed LABEL downtime-ns ..."
+    # (or the old one "abandoned: ...").
     sock.settimeout(10)
     try:
         rest = sock.recv(4096).decode().strip()
