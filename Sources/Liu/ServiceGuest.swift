@@ -7,17 +7,21 @@ public final class ServiceGuest {
     public let instance: QEMUInstance
     public let updatePort: UInt16
     public let rollbackPort: UInt16
-    /// Host port by guest port, for the service's own ports.
+    /// Host port by guest port, for the service's own TCP and UDP ports.
     private let forwards: [UInt16: UInt16]
+    private let udpForwards: [UInt16: UInt16]
 
     /// Boots `image` and waits until the update listener is up (its console line `ready`).
     /// With `allowReboot`, a hard reset reboots the original image instead of ending QEMU.
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL, tcpPorts: [UInt16],
-                commandLine: String = "", memoryMiB: Int? = nil, allowReboot: Bool = false, echo: Bool = false,
+                udpPorts: [UInt16] = [], commandLine: String = "", memoryMiB: Int? = nil, allowReboot: Bool = false, echo: Bool = false,
                 echoPrefix: String? = nil, ready: String = "update: listening on TCP port 666") throws {
         var forwards: [UInt16: UInt16] = [:]
         for port in tcpPorts { forwards[port] = try Self.freePort() }
+        var udpForwards: [UInt16: UInt16] = [:]
+        for port in udpPorts { udpForwards[port] = try Self.freePort() }
         self.forwards = forwards
+        self.udpForwards = udpForwards
         updatePort = try Self.freePort()
         rollbackPort = try Self.freePort()
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator, image: image)
@@ -25,6 +29,7 @@ public final class ServiceGuest {
         configuration.allowReboot = allowReboot
         if let memoryMiB { configuration.memoryMiB = memoryMiB }
         configuration.network = UserNetwork(forwards: forwards.sorted { $0.key < $1.key }.map { .init(.tcp, hostPort: $0.value, guestPort: $0.key) }
+            + udpForwards.sorted { $0.key < $1.key }.map { .init(.udp, hostPort: $0.value, guestPort: $0.key) }
             + [.init(.tcp, hostPort: updatePort, guestPort: 666), .init(.tcp, hostPort: rollbackPort, guestPort: 667)])
         instance = try QEMU.start(configuration, echo: echo, echoPrefix: echoPrefix)
         guard instance.waitForOutput(ready, timeout: 60) else {
@@ -35,6 +40,9 @@ public final class ServiceGuest {
 
     /// The host port forwarded to the service's `guestPort`.
     public func hostPort(_ guestPort: UInt16) -> UInt16 { forwards[guestPort]! }
+
+    /// The host port forwarded to the service's UDP `guestPort`.
+    public func hostUDPPort(_ guestPort: UInt16) -> UInt16 { udpForwards[guestPort]! }
 
     /// Pushes `image` to the update listener.
     public func push(_ image: [UInt8]) throws -> Push.Answer {

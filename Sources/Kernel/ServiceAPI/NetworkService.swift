@@ -61,6 +61,11 @@ struct NetworkService {
         Console.write(stack.config.isConfigured ? stack.config.ip.description : "from DHCP")
         Console.write(device.interrupts ? ", interrupts" : ", polled on the timer tick")
         if device.adopted { Console.write(", queues adopted from the previous kernel") }
+        if NetworkInterrupt.withoutDevice > 0 {
+            Console.write(", ")
+            Console.writeDecimal(UInt64(NetworkInterrupt.withoutDevice))
+            Console.write(" interrupts came before the device was attached")
+        }
         Console.newline()
     }
 }

@@ -15,6 +15,8 @@ extension Arch {
 enum NetworkInterrupt {
     nonisolated(unsafe) private(set) static var id: UInt32 = GICv2.spurious
     nonisolated(unsafe) private static var device: VirtioMMIO?
+    /// Interrupts taken with no device to acknowledge; reported when not zero.
+    nonisolated(unsafe) private(set) static var withoutDevice = 0
 
     /// Returns false when the device tree named no interrupt (the service then polls on the tick).
     static func route(_ device: VirtioMMIO, interrupt: UInt32) -> Bool {
@@ -26,5 +28,8 @@ enum NetworkInterrupt {
         return true
     }
 
-    static func handle() { device?.acknowledgeInterrupt() }
+    static func handle() {
+        if device == nil { withoutDevice += 1 }
+        device?.acknowledgeInterrupt()
+    }
 }

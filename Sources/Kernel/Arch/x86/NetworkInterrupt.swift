@@ -6,21 +6,35 @@ enum NetworkInterrupt {
     static let vector: UInt8 = 0x31
     nonisolated(unsafe) private static var pci: VirtioLegacyPCI?
     nonisolated(unsafe) private static var mmio: VirtioMMIO?
+    /// Interrupts taken with no device to acknowledge (see `route`); reported when not zero.
+    nonisolated(unsafe) private(set) static var withoutDevice = 0
 
     /// Returns false when the device has no usable IRQ (the service then polls on the tick).
+    /// The device is stored before the pin is unmasked: after an update the line may already be
+    /// asserted (frames arrived during the swap), the interrupt comes at once, and a handler
+    /// that cannot acknowledge it takes it again and again.
     static func route(_ device: VirtioLegacyPCI) -> Bool {
-        guard (1..<16).contains(device.interruptLine), IOAPIC.route(gsi: UInt32(device.interruptLine), vector: vector) else { return false }
+        guard (1..<16).contains(device.interruptLine) else { return false }
         pci = device
+        guard IOAPIC.route(gsi: UInt32(device.interruptLine), vector: vector) else {
+            pci = nil
+            return false
+        }
         return true
     }
 
     static func route(_ device: VirtioMMIO, gsi: UInt32) -> Bool {
-        guard gsi != 0, IOAPIC.route(gsi: gsi, vector: vector) else { return false }
+        guard gsi != 0 else { return false }
         mmio = device
+        guard IOAPIC.route(gsi: gsi, vector: vector) else {
+            mmio = nil
+            return false
+        }
         return true
     }
 
     static func handle() {
+        if pci == nil && mmio == nil { withoutDevice += 1 }
         pci?.acknowledgeInterrupt()
         mmio?.acknowledgeInterrupt()
     }
