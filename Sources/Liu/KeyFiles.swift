@@ -79,20 +79,11 @@ enum KeyFiles {
     static func signatureText(_ signature: [UInt8]) -> String { hex(signature) + "\n" }
 
     /// Lowercase hex digits, two a byte.
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(2 * bytes.count)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+    static func hex(_ bytes: [UInt8]) -> String { Ed25519.hex(bytes) }
 
-    /// A key's id: the first 8 bytes of SHA-512 of the public key, 16 hex digits.
+    /// A key's id (`Ed25519.keyID`: the first 8 bytes of SHA-512 of the public key), 16 hex digits.
     static func keyID(publicKey: [UInt8]) -> String {
-        hex(Array(SHA512.hash(publicKey).prefix(8)))
+        hex(Ed25519.keyID(publicKey: publicKey))
     }
 
     // MARK: Files
