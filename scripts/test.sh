@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: one million fuzzed storage areas (libFuzzer), the storage tests
+# The whole test suite: one million fuzzed storage areas and one million fuzzed update
+# bundles (libFuzzer), the storage tests
 # under the address sanitizer, then every host unit test (storage format, network stack,
 # kernel core, liu) and the QEMU boot tests on every target (TCG always, KVM where usable;
 # a skipped case says why).
@@ -21,6 +22,8 @@ step() {  # step NAME COMMAND...: runs quietly, prints the log's end when it fai
 
 step storage-fuzz Tests/Fuzz/run-storage-fuzz.sh -runs=1000000
 grep -E "^Done" .build/logs/storage-fuzz.log
+step bundle-fuzz Tests/Fuzz/run-bundle-fuzz.sh -runs=1000000
+grep -E "^Done" .build/logs/bundle-fuzz.log
 # Leak detection off: XCTest's own runner leaks 144 bytes at exit; memory errors still fail.
 ASAN_OPTIONS=detect_leaks=0 step storage-asan swift test --sanitize=address --scratch-path .build-asan --filter LiveUpdateTests
 swift test "$@"
