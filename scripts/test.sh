@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: one million fuzzed storage areas and one million fuzzed update
-# bundles (libFuzzer), the storage tests
-# under the address sanitizer, then every host unit test (storage format, network stack,
-# kernel core, liu) and the QEMU boot tests on every target (TCG always, KVM where usable;
-# a skipped case says why).
+# bundles (libFuzzer), the storage tests under the address sanitizer, then every host unit
+# test (storage format, network stack, kernel core, liu) and the QEMU boot tests on every
+# target (TCG always, KVM where usable; a skipped case says why).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
