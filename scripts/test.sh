@@ -19,9 +19,9 @@ step() {  # step NAME COMMAND...: runs quietly, prints the log's end when it fai
     fi
 }
 
-step storage-fuzz Tests/Fuzz/run-storage-fuzz.sh -runs=1000000
+step storage-fuzz Tests/Fuzz/run-fuzz.sh storage -runs=1000000
 grep -E "^Done" .build/logs/storage-fuzz.log
-step bundle-fuzz Tests/Fuzz/run-bundle-fuzz.sh -runs=1000000
+step bundle-fuzz Tests/Fuzz/run-fuzz.sh bundle -runs=1000000
 grep -E "^Done" .build/logs/bundle-fuzz.log
 # Leak detection off: XCTest's own runner leaks 144 bytes at exit; memory errors still fail.
 ASAN_OPTIONS=detect_leaks=0 step storage-asan swift test --sanitize=address --scratch-path .build-asan --filter LiveUpdateTests

@@ -1,7 +1,7 @@
 import LiveUpdate
 
 /// libFuzzer entry point over `UpdateBundle.init(parsing:)` and, when the bytes parse,
-/// `verify` and every accessor. Built and run by run-bundle-fuzz.sh. Input layout:
+/// `verify` and every accessor. Built and run by `run-fuzz.sh bundle`. Input layout:
 ///   byte 0, bit 0: the rest of the input is the whole bundle;
 ///   byte 0, bit 1: `verify` is for aarch64 rather than the sample's x86_64;
 ///   byte 0, bits 2...7: the running security version given to `verify` (the sample's is 5);
@@ -37,14 +37,4 @@ private let sample = UpdateBundle.make(
     image: (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37) }, architecture: sampleArchitecture,
     securityVersion: 5, label: "fuzz", signingSeed: signingSeed, trustedKeys: [otherKey, signingKey])
 
-private func editedSample(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-    var bytes = sample
-    bytes.removeLast(min(Int(input[1] % 64), bytes.count))
-    var edit = 2
-    while edit + 3 <= input.count, !bytes.isEmpty {
-        let offset = (Int(input[edit]) | Int(input[edit + 1]) << 8) % bytes.count
-        bytes[offset] = input[edit + 2]
-        edit += 3
-    }
-    return bytes
-}
+private func editedSample(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8] { edited(sample, by: input) }

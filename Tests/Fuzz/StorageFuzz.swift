@@ -1,7 +1,7 @@
 import LiveUpdate
 
 /// libFuzzer entry point over `LiveUpdate.validate`/`resume` and every `Restore` accessor.
-/// Built and run by run-storage-fuzz.sh. Input layout:
+/// Built and run by `run-fuzz.sh storage`. Input layout:
 ///   byte 0, bit 0: recompute the checksum after editing, so structural checks are reached;
 ///   byte 0, bit 1: the rest of the input is the whole area;
 ///   otherwise: byte 1 trims that many bytes (mod 64) off a valid sample area, and each
@@ -21,13 +21,5 @@ public func storageFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 private let sample: [UInt8] = (try? SampleArea.everyEntryType()) ?? []
 
 private func editedSample(_ input: UnsafeBufferPointer<UInt8>) -> TestArea {
-    var bytes = sample
-    bytes.removeLast(min(Int(input[1] % 64), bytes.count))
-    var edit = 2
-    while edit + 3 <= input.count, !bytes.isEmpty {
-        let offset = (Int(input[edit]) | Int(input[edit + 1]) << 8) % bytes.count
-        bytes[offset] = input[edit + 2]
-        edit += 3
-    }
-    return TestArea(copying: bytes)
+    TestArea(copying: edited(sample, by: input))
 }
