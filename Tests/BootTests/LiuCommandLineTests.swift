@@ -21,7 +21,7 @@ struct LiuCommandLineTests {
                                         "--append", "liu.confirm-ms=20000"])
         defer { run.kill(SIGKILL) }
         let endpoints = try run.endpoints()
-        #expect(run.waitFor("update: listening on TCP port 666"), "\(run.output)")
+        #expect(run.waitForOutput("update: listening on TCP port 666"), "\(run.output)")
         let update = "127.0.0.1:\(endpoints["updates"]!)", knownGood = "127.0.0.1:\(endpoints["known-good image"]!)"
 
         let before = try LiuProcess.run(["status", update, "--json"])
@@ -72,7 +72,7 @@ struct LiuCommandLineTests {
                                         KernelImages.packageRoot.appendingPathComponent("Services/counter").path])
         defer { run.kill(SIGKILL) }
         let endpoints = try run.endpoints()
-        #expect(run.waitFor("update: listening on TCP port 666"), "\(run.output)")
+        #expect(run.waitForOutput("update: listening on TCP port 666"), "\(run.output)")
         let reset = try LiuProcess.run(["push", try Self.image("fail-exception").path, "--to", "127.0.0.1:\(endpoints["updates"]!)"])
         #expect(reset.status == 3, "\(reset)\n\(run.output)")
         #expect(reset.output.contains("the guest reset: "), "\(reset)")
@@ -84,82 +84,40 @@ struct LiuCommandLineTests {
         let folder = KernelImages.packageRoot.appendingPathComponent("Services/counter").path
         let interrupted = try LiuProcess.start(["run", "--target", Self.target.rawValue, "--tcg", "--service", folder])
         defer { interrupted.kill(SIGKILL) }
-        #expect(interrupted.waitFor("update: listening on TCP port 666"), "\(interrupted.output)")
+        #expect(interrupted.waitForOutput("update: listening on TCP port 666"), "\(interrupted.output)")
         let qemu = try #require(interrupted.qemuChild(), "no QEMU child")
         interrupted.kill(SIGINT)
         #expect(interrupted.waitForExit(timeout: 10) == 130)
         #expect(interrupted.errors.contains("liu: interrupted (SIGINT), QEMU stopped"), "\(interrupted.errors)")
-        #expect(LiuProcess.awaitGone(qemu), "QEMU \(qemu) outlived the interrupted liu run")
+        #expect(ChildProcess.awaitGone(qemu), "QEMU \(qemu) outlived the interrupted liu run")
 
         let killed = try LiuProcess.start(["run", "--target", Self.target.rawValue, "--tcg", "--service", folder])
         defer { killed.kill(SIGKILL) }
-        #expect(killed.waitFor("update: listening on TCP port 666"), "\(killed.output)")
+        #expect(killed.waitForOutput("update: listening on TCP port 666"), "\(killed.output)")
         let orphan = try #require(killed.qemuChild(), "no QEMU child")
         killed.kill(SIGKILL)
-        #expect(LiuProcess.awaitGone(orphan), "QEMU \(orphan) outlived a killed liu run")
+        #expect(ChildProcess.awaitGone(orphan), "QEMU \(orphan) outlived a killed liu run")
     }
 }
 
-/// The `liu` executable next to the test bundle, run with its output in files.
-final class LiuProcess: @unchecked Sendable, CustomStringConvertible {
+/// The `liu` executable next to the test bundle, run as a `ChildProcess`.
+enum LiuProcess {
     static var executable: URL {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("liu")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return KernelImages.packageRoot.appendingPathComponent(".build/debug/liu")
     }
 
-    let process = Process()
-    private let files: [URL]
-
-    private init(_ arguments: [String]) throws {
-        files = ["out", "err"].map { FileManager.default.temporaryDirectory.appendingPathComponent("liu-\(UUID().uuidString).\($0)") }
-        for file in files { FileManager.default.createFile(atPath: file.path, contents: nil) }
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: files[0])
-        process.standardError = try FileHandle(forWritingTo: files[1])
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    deinit { for file in files { try? FileManager.default.removeItem(at: file) } }
-
-    static func start(_ arguments: [String]) throws -> LiuProcess { try LiuProcess(arguments) }
+    static func start(_ arguments: [String]) throws -> ChildProcess { try ChildProcess(executable, arguments) }
 
     /// Runs `liu ARGUMENTS` to its end (at most two minutes).
-    static func run(_ arguments: [String]) throws -> LiuProcess {
-        let liu = try LiuProcess(arguments)
-        if liu.waitForExit(timeout: 120) == nil { liu.kill(SIGKILL) }
-        return liu
-    }
+    static func run(_ arguments: [String]) throws -> ChildProcess { try ChildProcess.run(executable, arguments) }
+}
 
-    var output: String { (try? String(contentsOf: files[0], encoding: .utf8)) ?? "" }
-    var errors: String { (try? String(contentsOf: files[1], encoding: .utf8)) ?? "" }
-    var isRunning: Bool { process.isRunning }
-    var status: Int32 { process.isRunning ? -1 : process.terminationStatus }
-    var description: String { "liu \(process.arguments!.joined(separator: " ")) -> \(status)\n\(output)\(errors)" }
-
-    func waitFor(_ text: String, timeout: Double = 90) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if output.contains(text) { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
-    }
-
-    /// The exit status, or nil if it still runs after `timeout` seconds.
-    func waitForExit(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
-
-    func kill(_ signal: Int32) { if process.isRunning { Glibc.kill(process.processIdentifier, signal) } }
-
+extension ChildProcess {
     /// `liu run`'s line `liu run: counter TCP 8 on 127.0.0.1:P, updates on 127.0.0.1:U, …` by role.
     func endpoints() throws -> [String: UInt16] {
-        guard waitFor("liu run: "), let line = output.split(separator: "\n").first(where: { $0.hasPrefix("liu run: ") }) else {
+        guard waitForOutput("liu run: "), let line = output.split(separator: "\n").first(where: { $0.hasPrefix("liu run: ") }) else {
             throw ToolFailureDescription(text: "no endpoints line\n\(self)")
         }
         var ports: [String: UInt16] = [:]
@@ -168,29 +126,5 @@ final class LiuProcess: @unchecked Sendable, CustomStringConvertible {
             ports[String(endpoint[..<on.lowerBound])] = port
         }
         return ports
-    }
-
-    /// The QEMU that liu started: a child process whose program is qemu-system-*.
-    func qemuChild() -> pid_t? {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")) ?? []
-        for task in tasks {
-            let children = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\(task)/children", encoding: .utf8)) ?? ""
-            for pid in children.split(separator: " ").compactMap({ pid_t($0) }) {
-                let command = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
-                if command.hasPrefix("qemu-system") { return pid }
-            }
-        }
-        return nil
-    }
-
-    /// Whether `pid` is gone (or a zombie) within `timeout` seconds.
-    static func awaitGone(_ pid: pid_t, timeout: Double = 5) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ").dropFirst(2).first
-            if state == nil || state == "Z" { return true }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
     }
 }

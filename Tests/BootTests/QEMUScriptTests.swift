@@ -14,10 +14,10 @@ struct QEMUScriptTests {
     @Test("the hello image boots and exits with status 0 (QEMU exit code 3)", arguments: BootCase.tcg)
     func hello(_ boot: BootCase) throws {
         let image = try KernelImages.image(boot.target, "hello")
-        let script = try ScriptProcess([boot.target.rawValue, boot.machine.rawValue, image.path])
+        let script = try ChildProcess(Self.script, [boot.target.rawValue, boot.machine.rawValue, image.path])
         defer { script.stop() }
-        #expect(script.waitForExit(timeout: 120), "still running after 120 s:\n\(script.output)")
-        #expect(script.exitCode == 3, "exit code \(script.exitCode.map(String.init) ?? "none"):\n\(script.output)")
+        #expect(script.waitForExit(timeout: 120) != nil, "still running after 120 s:\n\(script)")
+        #expect(script.status == 3, "\(script)")
         #expect(script.output.contains("hello from swift-liveupdate on \(boot.target.rawValue)"), "\(script.output)")
     }
 
@@ -25,7 +25,7 @@ struct QEMUScriptTests {
     func counterThroughAForward() throws {
         let image = try KernelImages.image(.x86_64, "counter")
         let port = try HostSocket.freePort()
-        let script = try ScriptProcess(["x86_64", "pc", image.path, "-p", "\(port):8"])
+        let script = try ChildProcess(Self.script, ["x86_64", "pc", image.path, "-p", "\(port):8"])
         defer { script.stop() }
         #expect(script.waitForOutput("listening on TCP port 8", timeout: 90), "the counter did not start:\n\(script.output)")
         // The script execs QEMU: its process is QEMU now.
@@ -90,14 +90,14 @@ struct QEMUScriptTests {
     ])
     func badArguments(_ arguments: [String], _ message: String) throws {
         let image = try existing("/images/k.elf")
-        let run = try ScriptProcess.run(arguments.map { $0 == "IMAGE" ? image : $0 })
-        #expect(run.status == 64, "\(run.output)")
-        #expect(run.output.contains("qemu/boot.sh: \(message)"), "\(run.output)")
+        let run = try ChildProcess.run(Self.script, arguments.map { $0 == "IMAGE" ? image : $0 }, timeout: 30)
+        #expect(run.status == 64, "\(run)")
+        #expect(run.errors.contains("qemu/boot.sh: \(message)"), "\(run)")
     }
 
     @Test("--help explains the arguments and exits 0")
     func help() throws {
-        let run = try ScriptProcess.run(["--help"])
+        let run = try ChildProcess.run(Self.script, ["--help"], timeout: 30)
         #expect(run.status == 0)
         #expect(run.output.hasPrefix("Usage: qemu/boot.sh TARGET MACHINE IMAGE"))
         for option in ["-p HOST_PORT:GUEST_PORT", "--kvm", "--memory", "--append", "--print", "2 * S + 3"] {
@@ -116,15 +116,15 @@ struct QEMUScriptTests {
         }
         try "binary: qemu-system-i386\nnic: virtio-net-pci\n\n# fine so far\ninclude: common.args\ncpu: max\n"
             .write(to: folder.appendingPathComponent("i686-pc.args"), atomically: true, encoding: .utf8)
-        let run = try ScriptProcess.run(["i686", "pc", try existing("/images/k.elf"), "--print"],
-                                        script: folder.appendingPathComponent("boot.sh"))
-        #expect(run.status == 65, "\(run.output)")
-        #expect(run.output.contains("\(folder.path)/i686-pc.args:6: unknown key 'cpu:'"), "\(run.output)")
+        let run = try ChildProcess.run(folder.appendingPathComponent("boot.sh"), ["i686", "pc", try existing("/images/k.elf"), "--print"],
+                                       timeout: 30)
+        #expect(run.status == 65, "\(run)")
+        #expect(run.errors.contains("\(folder.path)/i686-pc.args:6: unknown key 'cpu:'"), "\(run)")
     }
 
     private func printed(_ arguments: [String]) throws -> [String] {
-        let run = try ScriptProcess.run(arguments)
-        guard run.status == 0 else { throw ToolFailureDescription(text: "boot.sh \(arguments) exited \(run.status): \(run.output)") }
+        let run = try ChildProcess.run(Self.script, arguments, timeout: 30)
+        guard run.status == 0 else { throw ToolFailureDescription(text: "\(run)") }
         return run.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
@@ -135,82 +135,5 @@ struct QEMUScriptTests {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: file.path) { FileManager.default.createFile(atPath: file.path, contents: Data()) }
         return file.path
-    }
-}
-
-/// `qemu/boot.sh` running, its standard output and error collected.
-private final class ScriptProcess: @unchecked Sendable {
-    private let process = Process()
-    private let pipe = Pipe()
-    private let lock = NSLock()
-    private var data = Data()
-
-    init(_ arguments: [String], script: URL = QEMUScriptTests.script) throws {
-        process.executableURL = script
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            guard let self, !chunk.isEmpty else { return }
-            self.lock.lock()
-            self.data.append(chunk)
-            self.lock.unlock()
-        }
-        try process.run()
-    }
-
-    /// Runs to the end (it must not take 30 s) and returns the exit status and the output.
-    static func run(_ arguments: [String], script: URL = QEMUScriptTests.script) throws -> (status: Int32, output: String) {
-        let running = try ScriptProcess(arguments, script: script)
-        defer { running.stop() }
-        guard running.waitForExit(timeout: 30) else { throw ToolFailureDescription(text: "boot.sh \(arguments) did not end") }
-        running.drain()
-        return (running.process.terminationStatus, running.output)
-    }
-
-    var processIdentifier: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
-    var exitCode: Int32? { process.isRunning ? nil : process.terminationStatus }
-
-    var output: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    func waitForExit(timeout: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if !process.isRunning { drain() }
-        return !process.isRunning
-    }
-
-    func waitForOutput(_ text: String, timeout: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if output.contains(text) { return true }
-            if !process.isRunning { return output.contains(text) }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        return false
-    }
-
-    /// The rest of the output once the process has ended.
-    private func drain() {
-        pipe.fileHandleForReading.readabilityHandler = nil
-        let rest = pipe.fileHandleForReading.readDataToEndOfFile()
-        lock.lock()
-        data.append(rest)
-        lock.unlock()
-    }
-
-    /// SIGTERM, then SIGKILL after 2 s, unless it already ended; waits for the end.
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        if !waitForExit(timeout: 2) { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
     }
 }
