@@ -21,6 +21,8 @@ extension ELFError {
         case .tooManySegments(let count, let maximum): "too many loadable segments: \(count), at most \(maximum)"
         case .segmentOutsideFile(let index): "segment \(index) lies outside the file"
         case .fileSizeExceedsMemorySize(let index): "segment \(index) has more bytes in the file than in memory"
+        case .physicalAddressDiffers(let index, let physical, let virtual):
+            "segment \(index) is loaded at \(hex(physical)) but linked to run at \(hex(virtual)); these kernels are identity-mapped"
         case .segmentOutsideRAM(let index): "segment \(index) lies outside RAM"
         case .segmentOverlapsForbiddenRange(let index, let range): "segment \(index) overlaps protected range \(range)"
         case .segmentsOverlap(let index, let other): "segments \(index) and \(other) overlap"

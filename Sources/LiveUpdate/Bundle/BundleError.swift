@@ -66,6 +66,10 @@ public enum BundleRefusal: Equatable, Sendable {
     case wrongArchitecture(bundle: UInt16, running: UInt16)
     /// The image's security version is below the running image's.
     case olderSecurityVersion(bundle: UInt64, running: UInt64)
+    /// The image carries no readable trust note (`checkImageTrust`).
+    case trustUnreadable(TrustNoteError)
+    /// The image's trust note and the manifest disagree (`checkImageTrust`).
+    case trustDiffers(image: ImageTrust, manifest: ImageTrust)
 
     /// The refusal in words, for a person.
     public var reason: String {
@@ -80,6 +84,10 @@ public enum BundleRefusal: Equatable, Sendable {
             "an image for \(Self.name(machine: bundle)), this kernel runs \(Self.name(machine: running))"
         case .olderSecurityVersion(let bundle, let running):
             "security version \(bundle) is older than the running \(running)"
+        case .trustUnreadable(let error):
+            error.reason
+        case .trustDiffers(let image, let manifest):
+            "the image trusts \(image.summary), its manifest says \(manifest.summary)"
         }
     }
 

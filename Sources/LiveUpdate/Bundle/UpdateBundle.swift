@@ -118,6 +118,19 @@ public struct UpdateBundle {
         return .accepted
     }
 
+    /// Whether the image's own trust note (what it will trust once it runs) is what the manifest
+    /// states, so that the security version checked is the one the image will run at. For an
+    /// image that passed ELF validation for `architecture`; nil when they agree.
+    public func checkImageTrust(architecture: ImageArchitecture) -> BundleRefusal? {
+        let stated = ImageTrust(securityVersion: securityVersion, keys: trustedKeys)
+        do throws(TrustNoteError) {
+            let own = try ImageTrust(image: image, architecture: architecture)
+            return own == stated ? nil : .trustDiffers(image: own, manifest: stated)
+        } catch {
+            return .trustUnreadable(error)
+        }
+    }
+
     #if !hasFeature(Embedded)
     /// A bundle of `image` signed with the Ed25519 key of `signingSeed` (32 bytes). `label` is
     /// at most 16 bytes of printable ASCII; `trustedKeys`, at most 8 keys of 32 bytes, are the

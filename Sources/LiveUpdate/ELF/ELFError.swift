@@ -24,11 +24,15 @@ public enum ELFError: Error, Equatable, Sendable {
     case tooManySegments(count: Int, maximum: Int)
     case segmentOutsideFile(index: Int)
     case fileSizeExceedsMemorySize(index: Int)
+    /// The segment's physical address (where the stub copies it) is not its virtual address
+    /// (where its code expects to run): these kernels are identity-mapped.
+    case physicalAddressDiffers(index: Int, physical: UInt64, virtual: UInt64)
     /// The segment's physical range is not inside RAM (or wraps around the address space).
     case segmentOutsideRAM(index: Int)
     /// The segment would overwrite `forbidden[rangeIndex]` of the memory constraints.
     case segmentOverlapsForbiddenRange(index: Int, rangeIndex: Int)
     case segmentsOverlap(index: Int, otherIndex: Int)
-    /// The entry point is not inside the file-backed part of an executable PT_LOAD.
+    /// The entry point is not inside the file-backed part of an executable PT_LOAD, where the
+    /// stub copies bytes from the image.
     case entryNotInExecutableSegment(entry: UInt64)
 }

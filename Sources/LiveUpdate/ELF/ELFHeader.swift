@@ -5,7 +5,8 @@ struct LoadableSegment {
     let index: Int
     let copy: SegmentCopy
     let destination: PhysicalRange
-    let fileBackedVirtualRange: PhysicalRange
+    /// Where the bytes from the file land: the entry point must lie in this range.
+    let fileBackedRange: PhysicalRange
     let isExecutable: Bool
 }
 
@@ -13,6 +14,7 @@ struct LoadableSegment {
 /// program and section header tables proven to lie inside the bytes.
 struct ELFHeader {
     private static let loadType: UInt32 = 1
+    private static let noteType: UInt32 = 4
     private static let executableType: UInt16 = 2
 
     private let bytes: UnsafeRawBufferPointer
@@ -90,6 +92,8 @@ struct ELFHeader {
             throw .segmentOutsideFile(index: index)
         }
         guard fileSize <= memorySize else { throw .fileSizeExceedsMemorySize(index: index) }
+        // These kernels run identity-mapped and the stub copies to the physical address.
+        guard physical == virtual else { throw .physicalAddressDiffers(index: index, physical: physical, virtual: virtual) }
         guard let destination = PhysicalRange(start: physical, count: memorySize) else {
             throw .segmentOutsideRAM(index: index)
         }
@@ -98,8 +102,24 @@ struct ELFHeader {
             index: index,
             copy: SegmentCopy(destination: physical, sourceOffset: fileOffset, fileSize: fileSize, memorySize: memorySize),
             destination: destination,
-            fileBackedVirtualRange: PhysicalRange(start: virtual, count: fileSize) ?? PhysicalRange(start: 0, end: 0),
+            fileBackedRange: PhysicalRange(start: physical, count: fileSize)!,
             isExecutable: flags & LoadableSegment.executableFlag != 0)
+    }
+
+    /// The bytes of each PT_NOTE segment, each checked to lie inside the file.
+    func noteSegments() throws(ELFError) -> [UnsafeRawBufferPointer] {
+        var notes: [UnsafeRawBufferPointer] = []
+        for index in 0..<programHeaderCount {
+            let header = Int(programHeaderTable) + index * layout.programHeaderSize
+            guard base.loadLE(at: header, as: UInt32.self) == Self.noteType else { continue }
+            let offset = layout.word(base, at: header + layout.segmentFileOffset)
+            let size = layout.word(base, at: header + layout.segmentFileSize)
+            guard let file = PhysicalRange(start: offset, count: size), file.end <= UInt64(bytes.count) else {
+                throw .segmentOutsideFile(index: index)
+            }
+            notes.append(UnsafeRawBufferPointer(rebasing: bytes[Int(file.start)..<Int(file.end)]))
+        }
+        return notes
     }
 
     /// The received length must be exactly what the headers and segments account for: a

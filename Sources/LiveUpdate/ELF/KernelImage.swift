@@ -46,7 +46,7 @@ public struct KernelImage: Equatable, Sendable {
             throw .tooManySegments(count: loads.count, maximum: Self.maximumSegments)
         }
         try Self.checkPlacement(loads, constraints: constraints)
-        guard loads.contains(where: { $0.isExecutable && $0.fileBackedVirtualRange.contains(header.entry) }) else {
+        guard loads.contains(where: { $0.isExecutable && $0.fileBackedRange.contains(header.entry) }) else {
             throw .entryNotInExecutableSegment(entry: header.entry)
         }
         segments = loads.map { $0.copy }

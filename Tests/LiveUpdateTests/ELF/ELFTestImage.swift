@@ -8,8 +8,15 @@ struct ELFTestImage {
         var type: UInt32 = 1
         var flags: UInt32 = 5
         var address: UInt64
+        /// The virtual address, when it is not `address` (the physical one).
+        var virtualAddress: UInt64? = nil
         var data: [UInt8]
         var memorySize: UInt64
+
+        /// A PT_NOTE whose bytes are `notes`.
+        static func note(_ notes: [UInt8]) -> Segment {
+            Segment(type: 4, flags: 4, address: 0, data: notes, memorySize: UInt64(notes.count))
+        }
 
         static func load(at address: UInt64, bytes: Int, memory: UInt64? = nil, executable: Bool = true) -> Segment {
             Segment(flags: executable ? 5 : 6, address: address,
@@ -58,9 +65,9 @@ struct ELFTestImage {
             out.u32(segment.type)
             if is64 {
                 out.u32(segment.flags)
-                for value in [offset, segment.address, segment.address, size, segment.memorySize, 16] { out.u64(value) }
+                for value in [offset, segment.virtualAddress ?? segment.address, segment.address, size, segment.memorySize, 16] { out.u64(value) }
             } else {
-                for value in [offset, segment.address, segment.address, size, segment.memorySize] { out.u32(UInt32(value)) }
+                for value in [offset, segment.virtualAddress ?? segment.address, segment.address, size, segment.memorySize] { out.u32(UInt32(value)) }
                 out.u32(segment.flags)
                 out.u32(16)
             }

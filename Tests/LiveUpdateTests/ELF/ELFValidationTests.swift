@@ -206,6 +206,14 @@ struct ELFValidationTests {
         #expect(refusal(image.bytes) == .segmentsOverlap(index: 0, otherIndex: 1))
     }
 
+    @Test("a segment linked to run elsewhere than where it is loaded", arguments: ImageArchitecture.allCases)
+    func physicalDiffersFromVirtual(_ architecture: ImageArchitecture) {
+        var image = Self.sample(architecture)
+        image.segments[1].virtualAddress = 0x8010_1000
+        #expect(refusal(image.bytes, as: architecture)
+                == .physicalAddressDiffers(index: 1, physical: 0x10_1000, virtual: 0x8010_1000))
+    }
+
     @Test("entry in a data segment, past the file-backed bytes, or nowhere", arguments: [UInt64(0x10_1000), 0x10_0100, 0x50_0000])
     func entry(_ entry: UInt64) {
         var image = Self.sample()

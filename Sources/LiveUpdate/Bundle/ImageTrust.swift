@@ -1,0 +1,133 @@
+/// What an image trusts: the security version it runs at and the Ed25519 public keys whose
+/// bundles it installs. `liu build` writes it into the image as an ELF note (owner `LIU`,
+/// type 1, docs/update-bundle.md), which a running kernel reads from its own memory and from
+/// a received image, and states it again in the bundle's manifest.
+public struct ImageTrust: Equatable, Sendable {
+    public static let noteType: UInt32 = 1
+    /// `"LIU\0"`, the note's owner name.
+    static let noteOwner: [UInt8] = [0x4C, 0x49, 0x55, 0]
+    /// Security version (8 bytes) and key count (4) before the keys.
+    static let fixedDescriptorLength = 12
+
+    public let securityVersion: UInt64
+    /// 32-byte Ed25519 public keys, at most `BundleLayout.maximumTrustedKeys`.
+    public let keys: [[UInt8]]
+
+    public init(securityVersion: UInt64, keys: [[UInt8]]) {
+        self.securityVersion = securityVersion
+        self.keys = keys
+    }
+
+    /// Finds the one trust note among the ELF notes in `notes` (a note section or segment).
+    public init(notes: UnsafeRawBufferPointer) throws(TrustNoteError) {
+        var found: ImageTrust? = nil
+        var offset = 0
+        while offset < notes.count {
+            guard let base = notes.baseAddress, notes.count - offset >= 12 else { throw .malformed }
+            // Sizes are compared before they become Int, which is 32 bits on i686.
+            let rawNameSize = base.loadLE(at: offset, as: UInt32.self)
+            let rawDescriptorSize = base.loadLE(at: offset + 4, as: UInt32.self)
+            guard UInt64(rawNameSize) <= UInt64(notes.count), UInt64(rawDescriptorSize) <= UInt64(notes.count) else { throw .malformed }
+            let (nameSize, descriptorSize) = (Int(rawNameSize), Int(rawDescriptorSize))
+            let type = base.loadLE(at: offset + 8, as: UInt32.self)
+            let nameStart = offset + 12
+            let descriptorStart = nameStart + Self.padded(nameSize)
+            let next = descriptorStart + Self.padded(descriptorSize)
+            guard next <= notes.count else { throw .malformed }
+            let name = UnsafeRawBufferPointer(rebasing: notes[nameStart..<(nameStart + nameSize)])
+            if type == Self.noteType && name.elementsEqual(Self.noteOwner) {
+                guard found == nil else { throw .duplicate }
+                found = try ImageTrust(descriptor: UnsafeRawBufferPointer(
+                    rebasing: notes[descriptorStart..<(descriptorStart + descriptorSize)]))
+            }
+            offset = next
+        }
+        guard let found else { throw .missing }
+        self = found
+    }
+
+    /// Reads the note's descriptor: security version, key count, keys.
+    init(descriptor: UnsafeRawBufferPointer) throws(TrustNoteError) {
+        guard let base = descriptor.baseAddress, descriptor.count >= Self.fixedDescriptorLength else { throw .malformed }
+        let count = base.loadLE(at: 8, as: UInt32.self)
+        guard count <= UInt32(BundleLayout.maximumTrustedKeys) else { throw .tooManyKeys(count) }
+        guard descriptor.count == Self.fixedDescriptorLength + BundleLayout.keyLength * Int(count) else { throw .malformed }
+        securityVersion = base.loadLE(at: 0, as: UInt64.self)
+        keys = (0..<Int(count)).map { index in
+            let start = Self.fixedDescriptorLength + BundleLayout.keyLength * index
+            return Array(descriptor[start..<(start + BundleLayout.keyLength)])
+        }
+    }
+
+    /// The trust note of an ELF image for `architecture`, from its PT_NOTE segments.
+    public init(image: UnsafeRawBufferPointer, architecture: ImageArchitecture) throws(TrustNoteError) {
+        let segments: [UnsafeRawBufferPointer]
+        do throws(ELFError) {
+            segments = try ELFHeader(image, architecture: architecture).noteSegments()
+        } catch {
+            throw .unreadableImage(error)
+        }
+        var found: ImageTrust? = nil
+        for segment in segments {
+            do throws(TrustNoteError) {
+                let trust = try ImageTrust(notes: segment)
+                guard found == nil else { throw .duplicate }
+                found = trust
+            } catch .missing {
+                continue
+            }
+        }
+        guard let found else { throw .missing }
+        self = found
+    }
+
+    private static func padded(_ size: Int) -> Int { (size + 3) & ~3 }
+
+    #if !hasFeature(Embedded)
+    /// The whole note, header and padding included, as `liu build` puts it into an image.
+    public var noteBytes: [UInt8] {
+        var descriptor = withUnsafeBytes(of: securityVersion.littleEndian, Array.init)
+        descriptor += withUnsafeBytes(of: UInt32(keys.count).littleEndian, Array.init)
+        descriptor += keys.joined()
+        var note = withUnsafeBytes(of: UInt32(Self.noteOwner.count).littleEndian, Array.init)
+        note += withUnsafeBytes(of: UInt32(descriptor.count).littleEndian, Array.init)
+        note += withUnsafeBytes(of: Self.noteType.littleEndian, Array.init)
+        return note + Self.noteOwner + descriptor
+    }
+    #endif
+
+    /// "security version 5, keys 3f2a5c0d9e81b746 and …", for a person.
+    public var summary: String {
+        var text = "security version \(securityVersion), "
+        if keys.isEmpty { return text + "no key" }
+        text += keys.count == 1 ? "key " : "keys "
+        for (index, key) in keys.enumerated() {
+            if index > 0 { text += index == keys.count - 1 ? " and " : ", " }
+            text += Ed25519.hex(Ed25519.keyID(publicKey: key))
+        }
+        return text
+    }
+}
+
+/// Why an image's trust note cannot be read.
+public enum TrustNoteError: Error, Equatable, Sendable {
+    /// No note with owner `LIU` and type 1.
+    case missing
+    /// More than one.
+    case duplicate
+    /// A note header or descriptor that does not fit its sizes.
+    case malformed
+    case tooManyKeys(UInt32)
+    /// The ELF headers do not lead to the notes.
+    case unreadableImage(ELFError)
+
+    public var reason: String {
+        switch self {
+        case .missing: "the image has no trust note (liu build writes it)"
+        case .duplicate: "the image has two trust notes"
+        case .malformed: "the image's trust note is malformed"
+        case .tooManyKeys(let count): "the image's trust note names \(count) keys, at most \(BundleLayout.maximumTrustedKeys)"
+        case .unreadableImage: "the image's headers do not lead to its trust note"
+        }
+    }
+}
