@@ -26,6 +26,6 @@ let package = Package(
         .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "LiveUpdate", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NetTests", dependencies: ["Net", "LiveUpdate", "TestSupport"]),
         .testTarget(name: "LiuTests", dependencies: ["Liu"]),
-        .testTarget(name: "BootTests", dependencies: ["Liu"]),
+        .testTarget(name: "BootTests", dependencies: ["Liu", "LiveUpdate"]),
     ]
 )

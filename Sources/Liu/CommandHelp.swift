@@ -46,11 +46,14 @@ public enum CommandHelp {
     static let build = CommandSpec(
         name: "build",
         abstract: "Build services into kernel images.",
-        discussion: "Builds the service into DIR/.build/TARGET/NAME.elf (stripped; NAME.debug.elf keeps its symbols), saying what it compiles, and prints where. The kernel is compiled into .build/kernel/TARGET once and reused.",
+        discussion: "Builds the service into DIR/.build/TARGET/NAME.elf (stripped; NAME.debug.elf keeps its symbols) and signs it into NAME.bundle, what liu push sends, saying what it compiles, and prints where. The kernel is compiled into .build/kernel/TARGET once and reused. The image trusts the keys given with --trust, else the signing key; the development key, .build/keys/development.key, is created on first use (docs/signing.md).",
         options: [
             OptionSpec("--service", value: "DIR", "The service folder to build.", default: "every service in Services/"),
             OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
-            OptionSpec("--label", value: "LABEL", "Also write NAME-LABEL.elf, the same image reporting LABEL as its version (patched in, no second compilation)."),
+            OptionSpec("--label", value: "LABEL", "Also write NAME-LABEL.elf and NAME-LABEL.bundle, the same image reporting LABEL as its version (patched in, no second compilation)."),
+            OptionSpec("--sign", value: "KEY", "The secret key file (liu keygen) that signs the bundle.", default: "the development key"),
+            OptionSpec("--trust", value: "PUB", "A public key file whose bundles the image will install; repeatable, at most 8.", default: "the signing key", repeatable: true),
+            OptionSpec("--security-version", value: "N", "The image's security version: it refuses bundles below it.", default: "0"),
         ])
 
     static let run = CommandSpec(
@@ -74,9 +77,9 @@ public enum CommandHelp {
 
     static let push = CommandSpec(
         name: "push",
-        abstract: "Send a kernel image to a running kernel.",
-        discussion: "Sends IMAGE to the kernel's update port and waits for the outcome: 'updated to LABEL in DOWNTIME (confirmed)' (exit 0) once the new image confirmed its trial; 'rolled back to LABEL: REASON' (exit 2) when it failed and the known-good image took over with the state; 'the guest reset: …' (exit 3) when it failed with no known-good image to go back to, and the state is lost; 'refused: REASON' (nothing was touched) or 'abandoned: REASON' (saving the state failed; the service goes on), exit 1. Warns first when the guest has no known-good image. With --known-good, IMAGE goes to the known-good image port instead and is 'registered'.",
-        arguments: [ArgumentSpec("IMAGE", "The kernel image, e.g. from liu build.")],
+        abstract: "Send a signed bundle to a running kernel.",
+        discussion: "Sends BUNDLE to the kernel's update port and waits for the outcome: 'updated to LABEL in DOWNTIME (confirmed)' (exit 0) once the new image confirmed its trial; 'rolled back to LABEL: REASON' (exit 2) when it failed and the known-good image took over with the state; 'the guest reset: …' (exit 3) when it failed with no known-good image to go back to, and the state is lost; 'refused: REASON' (nothing was touched: a bundle that is not signed by a key the running image trusts, altered, for another architecture or of an older security version, say) or 'abandoned: REASON' (saving the state failed; the service goes on), exit 1. Warns first when the guest has no known-good image. With --known-good, BUNDLE goes to the known-good image port instead and is 'registered'.",
+        arguments: [ArgumentSpec("BUNDLE", "The signed bundle liu build writes, NAME.bundle.")],
         options: [
             OptionSpec("--to", value: "HOST:PORT", "The kernel's update port, e.g. 127.0.0.1:666.", required: true),
             OptionSpec("--no-wait", "Do not wait for the new image's verdict (confirmed, rolled back, reset)."),

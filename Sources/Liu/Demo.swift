@@ -1,7 +1,7 @@
 import Foundation
 
 /// `liu demo`: the product's main job in one command. Boots the counter service, sends it
-/// requests, pushes a build labelled 2 and then the original back over TCP, showing that the
+/// requests, pushes the signed bundles of a build labelled 2 and then of the original over TCP, showing that the
 /// version changes while the counter, the boot count and the uptime go on, with the downtime
 /// each kernel measured; then pushes a build whose resume fails and shows the service back on
 /// the known-good image with its state. The guest's console is echoed, each line after `guest |`.
@@ -19,8 +19,9 @@ enum Demo {
         defer { _ = guest.stop() }
         for (round, image) in images.enumerated() {
             for _ in 0..<3 { print("liu demo: request -> \(try guest.request())") }
-            print("liu demo: pushing \(image.lastPathComponent)")
-            let answer = try guest.push([UInt8](Data(contentsOf: image)))
+            let bundle = KernelBuild.bundlePath(forImage: image)
+            print("liu demo: pushing \(bundle.lastPathComponent)")
+            let answer = try guest.push([UInt8](Data(contentsOf: bundle)))
             print("liu demo: \(Push.describe(answer))")
             switch (round, answer) {
             case (0...1, .confirmed), (2, .rolledBack): break

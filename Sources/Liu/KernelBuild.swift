@@ -8,6 +8,8 @@ public struct KernelBuild: Sendable {
     public let packageRoot: URL
     /// Told what is being compiled or linked, as it starts (`liu build` prints it).
     public var progress: @Sendable (String) -> Void = { _ in }
+    /// How built images are signed and what they trust.
+    public var signing = BuildSigning()
 
     /// Modules compiled into every image, in dependency order; `Kernel` comes last.
     static let sharedModules = ["LiveUpdate", "KernelCore", "Net"]

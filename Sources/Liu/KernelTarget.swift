@@ -1,3 +1,5 @@
+import LiveUpdate
+
 /// The kernel targets `liu` builds and boots.
 public enum KernelTarget: String, CaseIterable, Sendable {
     case i686
@@ -32,6 +34,15 @@ public enum KernelTarget: String, CaseIterable, Sendable {
     }
 
     /// x86 images carry no x87 or SSE code (`codeGenerationFlags`); `liu build` checks services.
+    /// The ELF architecture of its images.
+    public var architecture: ImageArchitecture {
+        switch self {
+        case .i686: .i386
+        case .x86_64: .x86_64
+        case .aarch64: .aarch64
+        }
+    }
+
     var forbidsFloatingPoint: Bool { self != .aarch64 }
 
     var linkerEmulation: String {

@@ -3,7 +3,7 @@ import Foundation
 /// `liu`'s command line: parsed into a command, then run.
 public enum LiuCommand: Equatable {
     /// `service` nil: every service in the repository's `Services/`.
-    case build(targets: [KernelTarget], service: String?, label: String?)
+    case build(targets: [KernelTarget], service: String?, label: String?, signing: BuildSigning = BuildSigning())
     case new(name: String, path: String?)
     case run(RunOptions)
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
@@ -141,8 +141,15 @@ public enum LiuCommand: Equatable {
             let name = try options.value(for: "--target") ?? "all"
             let service = try options.value(for: "--service")
             let label = try options.value(for: "--label")
+            var signing = BuildSigning(secretKey: try options.value(for: "--sign"), trustedKeys: try options.values(for: "--trust"))
+            if let version = try options.value(for: "--security-version") {
+                guard let number = UInt64(version) else {
+                    throw UsageError("--security-version takes a whole number from 0 to \(UInt64.max): '\(version)'")
+                }
+                signing.securityVersion = number
+            }
             try options.finish()
-            return .build(targets: try targets(named: name), service: service, label: label)
+            return .build(targets: try targets(named: name), service: service, label: label, signing: signing)
         case "run":
             guard let name = try options.value(for: "--target") else {
                 throw UsageError("missing --target TARGET (\(KernelTarget.allCases.map(\.rawValue).joined(separator: ", ")))")

@@ -43,6 +43,11 @@ public enum Push {
     static func run(_ options: LiuCommand.PushOptions) throws -> Int32 {
         guard let image = FileManager.default.contents(atPath: options.image) else { throw Failure("cannot read the image \(options.image)") }
         let (host, port) = try parse(options.destination)
+        if image.starts(with: [0x7F, 0x45, 0x4C, 0x46]) {
+            let bundle = KernelBuild.bundlePath(forImage: URL(fileURLWithPath: options.image)).lastPathComponent
+            throw Failure("\(options.image) is an unsigned ELF image and kernels install only signed bundles; "
+                + "push \(bundle), which liu build writes next to it")
+        }
         if let status = try? GuestStatus.fetch(host: host, port: port) {
             try checkPort(status, knownGood: options.knownGood, destination: options.destination)
             if !options.knownGood && status.knownGood == nil {

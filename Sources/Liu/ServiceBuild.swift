@@ -2,8 +2,9 @@ import Foundation
 
 /// Building a service folder into an image: its Swift sources become the module `ServiceApp`,
 /// compiled against the kernel's modules, checked (no floating point on x86), and linked with
-/// the kernel's objects into `FOLDER/.build/TARGET/NAME.elf`. Nothing outside the folder but
-/// the kernel's own build cache is written.
+/// the kernel's objects and its trust note into `FOLDER/.build/TARGET/NAME.elf`, then signed
+/// into `NAME.bundle` (`signing`). Nothing outside the folder but the kernel's own build cache
+/// (and the development key, `developmentKey`) is written.
 extension KernelBuild {
     /// The module name of every service's code (the kernel calls its `main`).
     static let serviceModule = "ServiceApp"
@@ -23,7 +24,8 @@ extension KernelBuild {
         serviceOutputFolder(folder, target).appendingPathComponent("\(try ServiceManifest(folder: folder).name).debug.elf")
     }
 
-    /// Builds the service in `folder` for `target` and returns its image. Steps whose inputs did
+    /// Builds the service in `folder` for `target`, writes its signed bundle next to it
+    /// (`bundlePath(forImage:)`) and returns its image. Steps whose inputs did
     /// not change since the last build are skipped; the kernel is compiled only when its own
     /// sources changed. The toolchain's Unicode tables are deliberately not linked: String
     /// comparison needs them and they cost 40 KB, so services compare UTF-8 bytes and a String
@@ -31,6 +33,7 @@ extension KernelBuild {
     @discardableResult
     public func build(service folder: URL, for target: KernelTarget) throws -> URL {
         let manifest = try ServiceManifest(folder: folder)
+        let keys = try signingKeys(signing)
         let kernel = try kernelObjects(target)
         let output = serviceOutputFolder(folder, target)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
@@ -51,18 +54,22 @@ extension KernelBuild {
                     throw error
                 }
             }
-            return try link(kernel + [object], service: manifest.name, target: target, into: output)
+            let trustNote = try assemble(try writeTrustGlue(keys.trust, into: output), target: target)
+            let image = try link(kernel + [object, trustNote], service: manifest.name, target: target, into: output)
+            _ = try writeBundle(image: image, target: target, keys: keys)
+            return image
         }
     }
 
     /// Builds the service, then the copy of its image that reports `label` as its version
-    /// (`NAME-LABEL.elf`; see `ImageLabel`).
+    /// (`NAME-LABEL.elf`; see `ImageLabel`) and its bundle (`NAME-LABEL.bundle`).
     public func build(service folder: URL, for target: KernelTarget, label: String) throws -> URL {
         let image = try build(service: folder, for: target)
         let relabelled = try ImageLabel.relabel([UInt8](Data(contentsOf: image)), as: label)
         let path = image.deletingLastPathComponent()
             .appendingPathComponent("\(image.deletingPathExtension().lastPathComponent)-\(label).elf")
         try Data(relabelled).write(to: path)
+        _ = try writeBundle(image: path, target: target, keys: try signingKeys(signing))
         return path
     }
 
@@ -74,6 +81,14 @@ extension KernelBuild {
 
     public func build(builtIn name: String, for target: KernelTarget, label: String) throws -> URL {
         try build(service: builtInService(name), for: target, label: label)
+    }
+
+    private func assemble(_ source: URL, target: KernelTarget) throws -> URL {
+        let object = source.deletingPathExtension().appendingPathExtension("o")
+        if isStale(object, inputs: [source]) {
+            try Shell.run("clang", ["-target", target.triple, "-c", source.path, "-o", object.path])
+        }
+        return object
     }
 
     private func link(_ objects: [URL], service name: String, target: KernelTarget, into output: URL) throws -> URL {

@@ -10,7 +10,7 @@ enum UpdateBench {
         var failures: Int32 = 0
         for target in targets {
             let images = [try builder.build(builtIn: "counter", for: target), try builder.build(builtIn: "counter", for: target, label: "2")].map { url in
-                (url, (try? Data(contentsOf: url)).map { [UInt8]($0) } ?? [])
+                (url, (try? Data(contentsOf: KernelBuild.bundlePath(forImage: url))).map { [UInt8]($0) } ?? [])
             }
             let accelerators = accelerator.map { [$0] } ?? BootBench.accelerators(for: target)
             for machine in machine.map({ [$0] }) ?? target.machines {
@@ -58,7 +58,7 @@ enum UpdateBench {
         let totals = milliseconds("total")
         guard !totals.isEmpty else { return print("\(label): no downtime reported") }
         let format = { (value: Double) in String(format: "%.3f", value) }
-        print("\(label): \(totals.count) updates of a \(imageSize)-byte image, downtime median \(format(totals[totals.count / 2])) ms,"
+        print("\(label): \(totals.count) updates of a \(imageSize)-byte bundle, downtime median \(format(totals[totals.count / 2])) ms,"
             + " min \(format(totals.first!)) ms, max \(format(totals.last!)) ms")
         let phases = downtimes[0].phases.map(\.name).filter { $0 != "total" }
         print("  median per phase: " + phases.map { phase in

@@ -111,8 +111,7 @@ struct EchoUpdateGuest {
         configuration.commandLine = commandLine
         configuration.network = UserNetwork(forwards: [.init(.tcp, hostPort: echoPort, guestPort: 7),
                                                        .init(.tcp, hostPort: updatePort, guestPort: 666)])
-        let images = try [KernelImages.image(boot.target, "echo"), KernelImages.image(boot.target, "echo", label: "2")]
-            .map { try [UInt8](Data(contentsOf: $0)) }
+        let images = try [KernelImages.bundle(boot.target, "echo"), KernelImages.bundle(boot.target, "echo", label: "2")]
         let instance = try QEMU.start(configuration)
         defer {
             let run = instance.stop()

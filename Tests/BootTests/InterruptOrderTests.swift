@@ -19,8 +19,7 @@ struct InterruptOrderTests {
     @Test("the network interrupt does not storm before the device is attached, with frames arriving during the swap",
           arguments: BootCase.tcg)
     func deviceBeforeInterrupt(_ boot: BootCase) throws {
-        let images = try [KernelImages.image(boot.target, "echo", label: "2"), KernelImages.image(boot.target, "echo")]
-            .map { try [UInt8](Data(contentsOf: $0)) }
+        let images = try [KernelImages.bundle(boot.target, "echo", label: "2"), KernelImages.bundle(boot.target, "echo")]
         let guest = try ServiceGuest(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
                                      image: try KernelImages.image(boot.target, "echo"), tcpPorts: [7], udpPorts: [7])
         defer { _ = guest.stop() }

@@ -1,4 +1,5 @@
 import Foundation
+import LiveUpdate
 import Liu
 import Testing
 
@@ -32,6 +33,27 @@ enum KernelImages {
         return try KernelBuild(packageRoot: packageRoot).build(builtIn: service, for: target, label: label)
     }
 
+    /// The signed bundle of the built-in `service`'s image, what an update pushes.
+    static func bundle(_ target: KernelTarget, _ service: String) throws -> [UInt8] {
+        try [UInt8](Data(contentsOf: KernelBuild.bundlePath(forImage: image(target, service))))
+    }
+
+    /// The signed bundle of the image relabelled `label`.
+    static func bundle(_ target: KernelTarget, _ service: String, label: String) throws -> [UInt8] {
+        try [UInt8](Data(contentsOf: bundlePath(target, service, label: label)))
+    }
+
+    /// Where the signed bundle of the image relabelled `label` is.
+    static func bundlePath(_ target: KernelTarget, _ service: String, label: String) throws -> URL {
+        KernelBuild.bundlePath(forImage: try image(target, service, label: label))
+    }
+
+    /// Any bytes as the image of a bundle signed with the development key, for tests of what
+    /// a kernel refuses.
+    static func signed(_ image: [UInt8], for target: KernelTarget, label: String = "test", trust: ImageTrust? = nil) throws -> [UInt8] {
+        try KernelBuild(packageRoot: packageRoot).bundle(of: image, for: target, label: label, trust: trust)
+    }
+
     /// Boots `service` on `target` with `commandLine` and returns how it ended and what it printed.
     static func boot(_ target: KernelTarget, machine: Machine, accelerator: Accelerator, service: String = "hello",
                      commandLine: String, timeout: Double = 90) throws -> QEMURun {
@@ -40,6 +62,13 @@ enum KernelImages {
         configuration.commandLine = commandLine
         return try QEMU.run(configuration, timeout: timeout)
     }
+}
+
+/// `bytes` with one bit flipped.
+func flipping(bit: Int, ofByte index: Int, in bytes: [UInt8]) -> [UInt8] {
+    var flipped = bytes
+    flipped[index] ^= 1 << bit
+    return flipped
 }
 
 struct ToolFailureDescription: Error, CustomStringConvertible {

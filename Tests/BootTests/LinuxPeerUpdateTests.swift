@@ -11,7 +11,7 @@ struct LinuxPeerUpdateTests {
 
     @Test("256 MiB streamed through an update arrive intact", arguments: cases)
     func streamThroughUpdate(_ boot: BootCase) throws {
-        let image = try KernelImages.image(boot.target, "echo", label: "2")
+        let image = try KernelImages.bundlePath(boot.target, "echo", label: "2")
         try PeerNamespace.withEchoGuest(boot) { namespace, instance in
             let bytes = 256 << 20
             let result = try namespace.runPython("update_peer.py", ["stream", PeerNamespace.guestAddress, "\(bytes)",
@@ -36,7 +36,7 @@ struct LinuxPeerUpdateTests {
 
     @Test("idle connections by the thousand survive an update", arguments: held)
     func heldConnections(_ boot: BootCase, _ count: Int) throws {
-        let image = try KernelImages.image(boot.target, "echo", label: "2")
+        let image = try KernelImages.bundlePath(boot.target, "echo", label: "2")
         try PeerNamespace.withEchoGuest(boot) { namespace, instance in
             let result = try namespace.runPython("update_peer.py", ["hold", PeerNamespace.guestAddress, "\(count)", image.path],
                                                  timeout: 900).json()
@@ -53,7 +53,7 @@ struct LinuxPeerUpdateTests {
     /// held in its state at the guest while the update happens (Peer/update_states.py).
     @Test("connections in SYN-RECEIVED, FIN-WAIT-1, FIN-WAIT-2 and TIME-WAIT complete after an update", arguments: cases)
     func openingAndClosingStates(_ boot: BootCase) throws {
-        let image = try KernelImages.image(boot.target, "echo", label: "2")
+        let image = try KernelImages.bundlePath(boot.target, "echo", label: "2")
         try PeerNamespace.withEchoGuest(boot) { namespace, instance in
             let mac = try #require(LinuxPeer.guestMAC(in: instance.serialOutput), "no MAC in \(instance.serialOutput)")
             let result = try namespace.runPython("update_states.py", [PeerNamespace.interface, PeerNamespace.guestAddress,

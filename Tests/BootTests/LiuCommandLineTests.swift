@@ -12,13 +12,13 @@ import Glibc
 struct LiuCommandLineTests {
     static let target = KernelTarget.x86_64
 
-    static func image(_ label: String) throws -> URL { try KernelImages.image(target, "counter", label: label) }
+    static func bundle(_ label: String) throws -> URL { try KernelImages.bundlePath(target, "counter", label: label) }
 
     @Test("run -p, then push: confirmed, rolled back with its reason, refusals, a held port; status before and after")
     func pushOutcomes() throws {
         let run = try LiuProcess.start(["run", "--target", Self.target.rawValue, "--tcg", "--service",
                                         KernelImages.packageRoot.appendingPathComponent("Services/counter").path,
-                                        "--append", "liu.confirm-ms=20000"])
+                                        "--append", "liu.confirm-ms=20000 liu.upload-idle-ms=3000"])
         defer { run.kill(SIGKILL) }
         let endpoints = try run.endpoints()
         #expect(run.waitForOutput("update: listening on TCP port 666"), "\(run.output)")
@@ -28,7 +28,7 @@ struct LiuCommandLineTests {
         #expect(before.status == 0 && before.output.contains("\"version\" : \"1\"") && before.output.contains("\"knownGood\" : null"),
                 "\(before)")
 
-        let confirmed = try LiuProcess.run(["push", try Self.image("2").path, "--to", update])
+        let confirmed = try LiuProcess.run(["push", try Self.bundle("2").path, "--to", update])
         #expect(confirmed.status == 0, "\(confirmed)")
         #expect(confirmed.output.contains("updated to 2 in ") && confirmed.output.contains(" (confirmed)"), "\(confirmed)")
         #expect(confirmed.errors.contains("warning: the guest has no known-good image"), "\(confirmed)")
@@ -37,7 +37,7 @@ struct LiuCommandLineTests {
         #expect(after.status == 0 && after.output.contains("running 2 (x86_64)") && after.output.contains("known-good image: 2")
                 && after.output.contains("last update: 2 confirmed"), "\(after)")
 
-        let rolledBack = try LiuProcess.run(["push", try Self.image("fail-resume").path, "--to", update])
+        let rolledBack = try LiuProcess.run(["push", try Self.bundle("fail-resume").path, "--to", update])
         #expect(rolledBack.status == 2, "\(rolledBack)\n\(run.output)")
         #expect(rolledBack.output.contains("rolled back to 2: the image fail-resume failed its trial: panic: the resume handler failed"),
                 "\(rolledBack)")
@@ -45,24 +45,33 @@ struct LiuCommandLineTests {
         #expect(afterRollback.output.contains("\"outcome\" : \"rolled-back\"") && afterRollback.output.contains("\"label\" : \"fail-resume\""),
                 "\(afterRollback)")
 
-        let wrongPort = try LiuProcess.run(["push", try Self.image("2").path, "--to", knownGood])
+        let wrongPort = try LiuProcess.run(["push", try Self.bundle("2").path, "--to", knownGood])
         #expect(wrongPort.status == 1 && wrongPort.errors.contains("is the guest's known-good image port"), "\(wrongPort)")
-        let registered = try LiuProcess.run(["push", try Self.image("2").path, "--to", knownGood, "--known-good"])
+        let registered = try LiuProcess.run(["push", try Self.bundle("2").path, "--to", knownGood, "--known-good"])
         #expect(registered.status == 0 && registered.output.contains("as the known-good image"), "\(registered)")
 
         let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("liu-garbage-\(getpid())")
         try Data(pseudoRandomBytes(count: 4000, seed: 9)).write(to: garbage)
         defer { try? FileManager.default.removeItem(at: garbage) }
         let refused = try LiuProcess.run(["push", garbage.path, "--to", update])
-        #expect(refused.status == 1 && refused.output.contains("refused: not an ELF file (bad magic)"), "\(refused)")
+        #expect(refused.status == 1 && refused.output.contains("refused: not a signed bundle (no LIUB magic)"), "\(refused)")
+        let unsigned = try LiuProcess.run(["push", try KernelImages.image(Self.target, "counter", label: "2").path, "--to", update])
+        #expect(unsigned.status == 1 && unsigned.errors.contains("is an unsigned ELF image and kernels install only signed bundles; "
+                                                                   + "push counter-2.bundle"), "\(unsigned)")
+        #expect(!unsigned.output.contains("sending"), "nothing is sent: \(unsigned)")
 
-        // Another client holds the update port with an unfinished upload: the refusal arrives whole.
+        // Another client holds the update port with an unfinished upload: the refusal arrives
+        // whole. Once the holder has sent nothing for liu.upload-idle-ms, it is dropped and the
+        // slot is free again.
         let holder = try HostSocket.tcp(port: endpoints["updates"]!, timeoutSeconds: 30)
         try holder.sendAll([0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3])
         Thread.sleep(forTimeInterval: 0.5)
-        let busy = try LiuProcess.run(["push", try Self.image("2").path, "--to", update])
+        let busy = try LiuProcess.run(["push", try Self.bundle("2").path, "--to", update])
         #expect(busy.status == 1 && busy.output.contains("\nrefused: another update is in progress"), "\(busy)")
-        holder.shutdownWrite()
+        let dropped = String(decoding: try holder.receive(upTo: 200), as: UTF8.self)
+        #expect(dropped.hasPrefix("refused: the upload was too slow: no data for ") && dropped.hasSuffix(" ms\n"), "\(dropped)")
+        let afterStall = try LiuProcess.run(["push", try Self.bundle("2").path, "--to", update])
+        #expect(afterStall.status == 0 && afterStall.output.contains("updated to 2 in "), "\(afterStall)\n\(run.output)")
         #expect(run.isRunning, "the service still runs\n\(run.output)")
     }
 
@@ -73,7 +82,7 @@ struct LiuCommandLineTests {
         defer { run.kill(SIGKILL) }
         let endpoints = try run.endpoints()
         #expect(run.waitForOutput("update: listening on TCP port 666"), "\(run.output)")
-        let reset = try LiuProcess.run(["push", try Self.image("fail-exception").path, "--to", "127.0.0.1:\(endpoints["updates"]!)"])
+        let reset = try LiuProcess.run(["push", try Self.bundle("fail-exception").path, "--to", "127.0.0.1:\(endpoints["updates"]!)"])
         #expect(reset.status == 3, "\(reset)\n\(run.output)")
         #expect(reset.output.contains("the guest reset: "), "\(reset)")
         #expect(run.waitForExit(timeout: 30) == 125, "liu run reports the reset\n\(run.output)")

@@ -26,9 +26,9 @@ struct RollbackTests {
 
     @Test("a failing update rolls back to the known-good image with the state", arguments: cases)
     func rollBack(_ boot: BootCase) throws {
-        let good = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter")))
+        let good = try KernelImages.bundle(boot.target, "counter")
         for scenario in Self.scenarios {
-            let bad = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter", label: scenario.label)))
+            let bad = try KernelImages.bundle(boot.target, "counter", label: scenario.label)
             try boot.withCounter(commandLine: "liu.confirm-ms=\(scenario.confirmMilliseconds)") { (guest: CounterGuest) throws in
                 #expect(try guest.registerRollback(good) == .registered(bytes: good.count))
                 for expected in 1...3 { #expect(try guest.request() == "count=\(expected) boots=1 version=1") }
@@ -58,8 +58,8 @@ struct RollbackTests {
     /// it confirms, so a later failing update comes back to it (not to an older one).
     @Test("a confirmed update becomes the known-good image", arguments: cases)
     func confirmedUpdateBecomesKnownGood(_ boot: BootCase) throws {
-        let second = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter", label: "2")))
-        let bad = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter", label: "fail-exception")))
+        let second = try KernelImages.bundle(boot.target, "counter", label: "2")
+        let bad = try KernelImages.bundle(boot.target, "counter", label: "fail-exception")
         try boot.withCounter(commandLine: "liu.confirm-ms=2000") { (guest: CounterGuest) throws in
             #expect(try guest.request() == "count=1 boots=1 version=1")
             #expect(try guest.push(second).confirmedLabel == "2")
@@ -78,13 +78,13 @@ struct RollbackTests {
 
     @Test("a rollback that fails too hard-resets into the original image", arguments: cases)
     func failedRollback(_ boot: BootCase) throws {
-        let bad = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter", label: "fail-exception")))
+        let bad = try KernelImages.bundle(boot.target, "counter", label: "fail-exception")
         try expectHardReset(boot, knownGood: bad, expected: "the rollback failed: hard reset")
     }
 
     /// Pushes the exception image; the machine must reset and boot the original image afresh.
     private func expectHardReset(_ boot: BootCase, knownGood: [UInt8]?, expected: String) throws {
-        let bad = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter", label: "fail-exception")))
+        let bad = try KernelImages.bundle(boot.target, "counter", label: "fail-exception")
         let guest = try CounterGuest(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
                                      image: try KernelImages.image(boot.target, "counter"), allowReboot: true)
         defer { _ = guest.stop() }

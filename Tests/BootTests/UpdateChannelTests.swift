@@ -1,4 +1,5 @@
 import Foundation
+import LiveUpdate
 import Liu
 import Testing
 
@@ -11,8 +12,7 @@ struct UpdateChannelTests {
 
     @Test("20 updates back and forth between two versions keep the state", arguments: cases)
     func backAndForth(_ boot: BootCase) throws {
-        let images = try [KernelImages.image(boot.target, "counter"), KernelImages.image(boot.target, "counter", label: "2")]
-            .map { try [UInt8](Data(contentsOf: $0)) }
+        let images = try [KernelImages.bundle(boot.target, "counter"), KernelImages.bundle(boot.target, "counter", label: "2")]
         try boot.withCounter { (guest: CounterGuest) throws in
             var uptime = 0
             for round in 1...Self.updatesBackAndForth {
@@ -39,19 +39,39 @@ struct UpdateChannelTests {
         }
     }
 
-    @Test("refused images leave the service running with its state", arguments: cases)
-    func refusedImages(_ boot: BootCase) throws {
+    @Test("refused bundles leave the service running with its state", arguments: cases)
+    func refusedBundles(_ boot: BootCase) throws {
         let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter")))
+        let bundle = try KernelImages.bundle(boot.target, "counter", label: "2")
         let other: KernelTarget = boot.target == .x86_64 ? .i686 : .x86_64
+        let otherImage = try [UInt8](Data(contentsOf: try KernelImages.image(other, "counter")))
+        let signed = { (bytes: [UInt8]) in try KernelImages.signed(bytes, for: boot.target) }
+        let trust = try image.withUnsafeBytes { bytes throws(TrustNoteError) in try ImageTrust(image: bytes, architecture: boot.target.architecture) }
+        let stranger = [UInt8](repeating: 0x5A, count: 32)
+        let strangerID = Ed25519.hex(Ed25519.keyID(publicKey: Ed25519.publicKey(seed: stranger)))
         let refusals: [(name: String, bytes: [UInt8], reason: String)] = [
-            ("garbage", pseudoRandomBytes(count: 5000, seed: 3), "not an ELF file (bad magic)"),
-            ("truncated", Array(image.prefix(image.count / 2)), "outside the file"),
-            ("other architecture", try [UInt8](Data(contentsOf: try KernelImages.image(other, "counter"))), "wrong architecture"),
-            ("empty", [], "empty image"),
-            ("entry outside the segments", try ELFPatch.entry(image, 0x10), "entry point"),
-            ("segment beyond RAM", try ELFPatch.firstSegmentAddress(image, 0x3000_0000), "outside RAM"),
+            ("unsigned", image, "not a signed bundle (no LIUB magic)"),
+            ("empty", [], "empty bundle"),
+            ("untrusted key", UpdateBundle.make(image: image, architecture: boot.target.architecture.machine, securityVersion: 0,
+                                                label: "2", signingSeed: stranger, trustedKeys: trust.keys),
+             "signed by an untrusted key \(strangerID)"),
+            ("wrongly signed", flipping(bit: 3, ofByte: bundle.count - 40, in: bundle), "the signature does not verify: "),
+            ("altered after signing", flipping(bit: 0, ofByte: bundle.count - 64 - image.count / 2, in: bundle),
+             "the image does not match its digest"),
+            ("other architecture", try KernelImages.bundle(other, "counter"),
+             "an image for \(other == .i686 ? "i686" : "x86_64"), this kernel runs \(boot.target.rawValue)"),
+            ("other architecture's image", try signed(otherImage), "wrong architecture"),
+            ("manifest stating another trust", try KernelImages.signed(image, for: boot.target, trust: ImageTrust(securityVersion: 3, keys: trust.keys)),
+             "the image trusts \(trust.summary), its manifest says security version 3, "),
+            ("garbage", try signed(pseudoRandomBytes(count: 5000, seed: 3)), "not an ELF file (bad magic)"),
+            ("truncated", try signed(Array(image.prefix(image.count / 2))), "outside the file"),
+            ("entry outside the segments", try signed(try ELFPatch.entry(image, 0x10)), "entry point"),
+            ("segment beyond RAM", try signed(try ELFPatch.firstSegmentAddress(image, 0x3000_0000)), "outside RAM"),
+            ("segment loaded where it is not linked", try signed(try ELFPatch.firstSegmentPhysicalAddress(image, 0x80_0000)),
+             "but linked to run at "),
             // On x86 the window lies below the 1 MiB image floor.
-            ("segment over the hotswap window", try ELFPatch.firstSegmentAddress(image, boot.target == .aarch64 ? 0x4010_0000 : 0x7000),
+            ("segment over the hotswap window",
+             try signed(try ELFPatch.firstSegmentAddress(image, boot.target == .aarch64 ? 0x4010_0000 : 0x7000)),
              boot.target == .aarch64 ? "overlaps the hotswap window" : "outside RAM"),
         ]
         try boot.withCounter { (guest: CounterGuest) throws in
@@ -73,7 +93,7 @@ struct UpdateChannelTests {
     @Test("an update whose state does not fit the storage area is abandoned and the service goes on",
           arguments: cases.filter { $0.machine != .microvm })
     func storageTooSmall(_ boot: BootCase) throws {
-        let image = try [UInt8](Data(contentsOf: try KernelImages.image(boot.target, "counter", label: "2")))
+        let image = try KernelImages.bundle(boot.target, "counter", label: "2")
         try boot.withCounter(commandLine: "liu.storage=0") { (guest: CounterGuest) throws in
             #expect(try guest.request() == "count=1 boots=1 version=1")
             let answer = try guest.push(image)
@@ -118,7 +138,7 @@ struct UpdateChannelTests {
     func oversizedImage(_ boot: BootCase) throws {
         try boot.withCounter { (guest: CounterGuest) throws in
             let answer = try guest.push(Array(repeating: 0, count: 9 * 1024 * 1024))
-            #expect(answer == .refused(reason: "an image of 9 MiB exceeds the maximum of 8 MiB"))
+            #expect(answer == .refused(reason: "a bundle of 9 MiB exceeds the maximum of 8 MiB"))
             #expect(try guest.request() == "count=1 boots=1 version=1")
         }
     }
@@ -152,11 +172,18 @@ enum ELFPatch {
         try patch(image, at: 24, value: entry)
     }
 
-    /// Moves the first program header's physical address.
+    /// Moves the first program header's segment (its virtual and physical address).
     static func firstSegmentAddress(_ image: [UInt8], _ address: UInt64) throws -> [UInt8] {
-        let is64 = image[4] == 2
-        let programHeaders = is64 ? Int(read(image, at: 32, count: 8)) : Int(read(image, at: 28, count: 4))
-        return try patch(image, at: programHeaders + (is64 ? 24 : 12), value: address)
+        try firstSegmentPhysicalAddress(try patch(image, at: firstProgramHeader(image) + (image[4] == 2 ? 16 : 8), value: address), address)
+    }
+
+    /// Moves only the first program header's physical address, where the stub would copy it.
+    static func firstSegmentPhysicalAddress(_ image: [UInt8], _ address: UInt64) throws -> [UInt8] {
+        try patch(image, at: firstProgramHeader(image) + (image[4] == 2 ? 24 : 12), value: address)
+    }
+
+    private static func firstProgramHeader(_ image: [UInt8]) -> Int {
+        image[4] == 2 ? Int(read(image, at: 32, count: 8)) : Int(read(image, at: 28, count: 4))
     }
 
     private static func read(_ image: [UInt8], at offset: Int, count: Int) -> UInt64 {

@@ -82,7 +82,7 @@ struct UserServiceTests {
           arguments: KernelTarget.allCases)
     func livesThroughUpdates(_ target: KernelTarget) throws {
         let builds = try Self.builds.get()
-        let images = try builds.images[target]!.map { [UInt8](try Data(contentsOf: $0)) }
+        let images = try builds.images[target]!.map { [UInt8](try Data(contentsOf: KernelBuild.bundlePath(forImage: $0))) }
         let guest = try ServiceGuest(target: target, machine: target.machines[0], accelerator: .tcg,
                                      image: builds.images[target]![0], tcpPorts: [ServiceTemplate.port], memoryMiB: builds.memoryMiB)
         defer { _ = guest.stop() }
@@ -114,7 +114,8 @@ struct UserServiceTests {
         let client = try HostSocket.tcp(port: guest.hostPort(ServiceTemplate.port), timeoutSeconds: 30)
         try client.sendAll(Array("a\n".utf8))
         #expect(try client.receiveLine() == "shop: request 1, version 1, 1 bytes")
-        let confirming = [UInt8](try Data(contentsOf: paths[3])), silent = [UInt8](try Data(contentsOf: paths[4]))
+        let (confirming, silent) = try ([UInt8](Data(contentsOf: KernelBuild.bundlePath(forImage: paths[3]))),
+                                        [UInt8](Data(contentsOf: KernelBuild.bundlePath(forImage: paths[4]))))
         #expect(try guest.push(confirming).confirmedLabel == "4", "\(guest.instance.serialOutput)")
         let log = guest.instance.serialOutput
         let served = try #require(log.range(of: "shop: version 4 on TCP port 7000"), "\(log)")

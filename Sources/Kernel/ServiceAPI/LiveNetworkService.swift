@@ -67,12 +67,13 @@ extension NetworkService {
         }
     }
 
-    /// The update listener, saving the stack and then the service's state with `save`, and
-    /// the listener that registers the known-good image.
-    func openUpdatePorts(save: @escaping Hotswap.SaveHandler) throws(NetError) -> UpdateListener {
-        _ = try UpdateListener(network: self, role: .rollbackImage) { _ throws(StorageError) in }
-        return try UpdateListener(network: self, role: .update) { (storage: inout Storage) throws(StorageError) in
+    /// The listener that registers the known-good image, and the update listener, which saves
+    /// the stack and then the service's state with `save`.
+    func openUpdatePorts(save: @escaping Hotswap.SaveHandler) throws(NetError) -> [UpdateListener] {
+        let rollback = try UpdateListener(network: self, role: .rollbackImage) { _ throws(StorageError) in }
+        let update = try UpdateListener(network: self, role: .update) { (storage: inout Storage) throws(StorageError) in
             try self.save(into: &storage, service: save)
         }
+        return [rollback, update]
     }
 }

@@ -64,11 +64,11 @@ public enum ServiceRuntime {
         network?.serving(name, confirm: service.confirmsByServing)
         service.started(system)
         guard let network, let updates else { idle() }
-        network.serve { updates.startPendingUpdate() }
+        network.serve { for listener in updates { listener.afterRound() } }
     }
 
     private static func openUpdatePorts(_ network: NetworkService, _ name: String,
-                                        save: @escaping Hotswap.SaveHandler) -> UpdateListener {
+                                        save: @escaping Hotswap.SaveHandler) -> [UpdateListener] {
         do throws(NetError) {
             return try network.openUpdatePorts(save: save)
         } catch {

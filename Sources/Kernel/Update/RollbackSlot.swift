@@ -46,16 +46,15 @@ enum RollbackSlot {
         return start
     }
 
-    /// Validates `image` as a kernel for this machine and keeps a copy as the known-good image.
+    /// Keeps a copy of `image` (admitted by `BundleAdmission`) as the known-good image.
     static func register(_ image: UnsafeRawBufferPointer) throws(Hotswap.Failure) {
-        _ = try Hotswap.validate(image)
         imageSize = 0
         try store(image, inHalf: knownGoodHalf)
         imageSize = image.count
     }
 
-    /// Keeps a copy of the image an update is about to start (already validated by the update
-    /// listener) as the candidate.
+    /// Keeps a copy of the image an update is about to start (admitted by `BundleAdmission`)
+    /// as the candidate.
     static func stageCandidate(_ image: UnsafeRawBufferPointer) throws(Hotswap.Failure) {
         candidateSize = 0
         try store(image, inHalf: 1 - knownGoodHalf)

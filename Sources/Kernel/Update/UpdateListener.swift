@@ -2,8 +2,10 @@ import LiveUpdate
 import Net
 
 /// The update channel: on TCP port `liu.update-port=` (default 666) a client sends an 8-byte
-/// little-endian length and then a kernel image. The image is buffered in the heap, validated
-/// for this architecture and answered with one line, `accepted <bytes>` or `refused: <reason>`.
+/// little-endian length and then a signed bundle (docs/update-bundle.md). The bundle is
+/// buffered in the heap, admitted or refused (`BundleAdmission`) and answered with one line,
+/// `accepted <bundle bytes>` or `refused: <reason>`. An upload slower than `UploadPace` allows
+/// is refused and its memory freed, so a stalled client cannot hold the only slot.
 /// After a refusal the service goes on untouched; after an acceptance `startPendingUpdate`
 /// (called from the service loop) saves the service's state and hotswaps to the image. If
 /// that fails (the state does not fit, say) the connection gets `abandoned: <reason>` and the
@@ -28,7 +30,7 @@ final class UpdateListener {
     private let save: Hotswap.SaveHandler
     private let role: Role
     private var upload: ImageUpload?
-    private var accepted: (upload: ImageUpload, updateStart: UInt64, acceptedAt: UInt64)?
+    private var accepted: (upload: ImageUpload, image: UnsafeRawBufferPointer, updateStart: UInt64, acceptedAt: UInt64)?
 
     /// Listens on the role's port; `save` writes the service's state at update time.
     /// Connections to it that came through an update (the client that pushed this very image)
@@ -44,6 +46,11 @@ final class UpdateListener {
         for connection in network.restoredConnections(port: port) { Self.tellVerdict(connection) }
         Console.write(role == .update ? "update: listening on TCP port " : "rollback: known-good image on TCP port ")
         Console.writeDecimal(UInt64(port))
+        switch BundleAdmission.running {
+        case .success(let trust):
+            Console.write(", for bundles signed by \(trust.keyList) at security version \(trust.securityVersion) or later")
+        case .failure(let error): Console.write(", taking no bundle: \(error.reason)")
+        }
         Console.newline()
     }
 
@@ -69,7 +76,7 @@ final class UpdateListener {
             connection.close()
             return
         }
-        let current = ImageUpload(connection)
+        let current = ImageUpload(connection, now: Clock.now())
         upload = current
         connection.onReadable = { self.receive(current) }
         connection.onClosed = { _ in
@@ -81,39 +88,42 @@ final class UpdateListener {
 
     private func receive(_ current: ImageUpload) {
         guard upload === current else { return }
-        switch current.read() {
+        switch current.read(now: Clock.now()) {
         case .incomplete: return
         case .statusRequest:
             _ = current.connection.write(Array(StatusLine.text(port: role).utf8))
             current.connection.close()
             upload = nil
         case .endedEarly:
-            refuse(current, "connection closed after \(current.received) of \(current.expected) image bytes")
+            refuse(current, "connection closed after \(current.received) of \(current.expected) bundle bytes")
         case .empty:
-            refuse(current, "empty image")
+            refuse(current, "empty bundle")
         case .tooLarge(let length):
-            refuse(current, "an image of \(byteSize(length)) exceeds the maximum of \(byteSize(Self.maximumImageSize))")
+            refuse(current, "a bundle of \(byteSize(length)) exceeds the maximum of \(byteSize(Self.maximumImageSize))")
         case .noRoom(let length):
             refuse(current, "no room for \(byteSize(length)) in the heap")
-        case .complete(let image):
+        case .complete(let bundle):
+            let admitted: BundleAdmission.Admitted
+            do throws(BundleAdmission.Refusal) { admitted = try BundleAdmission.admit(bundle) } catch {
+                refuse(current, error.reason)
+                return
+            }
+            let image = admitted.image
             do throws(Hotswap.Failure) {
-                if role == .update {
-                    _ = try Hotswap.validate(UnsafeRawBufferPointer(image))
-                    try? RollbackSlot.stageCandidate(UnsafeRawBufferPointer(image))
-                } else {
-                    try RollbackSlot.register(UnsafeRawBufferPointer(image))
-                }
+                if role == .update { try? RollbackSlot.stageCandidate(image) } else { try RollbackSlot.register(image) }
             } catch {
                 refuse(current, error.reason)
                 return
             }
-            _ = current.connection.write(Array("\(role == .update ? "accepted" : "registered") \(image.count)\n".utf8))
+            _ = current.connection.write(Array("\(role == .update ? "accepted" : "registered") \(bundle.count)\n".utf8))
             upload = nil
-            Console.write(role == .update ? "update: accepted an image of " : "rollback: registered a known-good image of ")
-            Console.writeDecimal(UInt64(image.count))
-            Console.write(" bytes\n")
+            Console.write(role == .update ? "update: accepted " : "rollback: registered as the known-good image ")
+            Console.write("\(admitted.label.isEmpty ? "an image" : admitted.label) (\(image.count) bytes, \(admitted.trust.summary)); ")
+            Console.write("signature and digest verified in ")
+            Console.writeMilliseconds(nanoseconds: admitted.verificationTime)
+            Console.newline()
             if role == .update {
-                accepted = (current, Arch.counter(), Clock.now())
+                accepted = (current, image, Arch.counter(), Clock.now())
             } else {
                 current.connection.close()
                 current.release()
@@ -139,22 +149,30 @@ final class UpdateListener {
         current.release()
     }
 
+    /// Runs after each round of the service loop: drops an upload that is too slow, then
+    /// starts an accepted update.
+    func afterRound() {
+        if let current = upload, let reason = current.stall(now: Clock.now()) {
+            refuse(current, "the upload was too slow: \(reason)")
+        }
+        if role == .update { startPendingUpdate() }
+    }
+
     /// Once the acceptance line has been acknowledged (or half a second passed), stops the
     /// service, saves its state and hotswaps. Returns only if that failed, and then the
     /// service goes on.
-    func startPendingUpdate() {
-        guard let (current, updateStart, acceptedAt) = accepted,
-              current.connection.unacknowledgedBytes == 0 || Clock.now() >= acceptedAt + Self.answerWait,
-              let image = current.image else { return }
+    private func startPendingUpdate() {
+        guard let (current, image, updateStart, acceptedAt) = accepted,
+              current.connection.unacknowledgedBytes == 0 || Clock.now() >= acceptedAt + Self.answerWait else { return }
         accepted = nil
         Console.write("update: answer delivered after ")
         Console.writeMilliseconds(nanoseconds: Clock.now() - acceptedAt)
         Console.newline()
         do throws(Hotswap.Failure) {
-            try Hotswap.update(to: UnsafeRawBufferPointer(image), updateStart: updateStart, save: save)
+            try Hotswap.update(to: image, updateStart: updateStart, save: save)
         } catch {
             Arch.enableInterrupts()
-            UpdateHistory.note(.abandoned, label: ImageVersion.label(in: UnsafeRawBufferPointer(image)) ?? "", reason: error.reason)
+            UpdateHistory.note(.abandoned, label: ImageVersion.label(in: image) ?? "", reason: error.reason)
             finish(current, verdict: "abandoned", error.reason)
         }
     }

@@ -4,13 +4,15 @@
 /// a received image, and states it again in the bundle's manifest.
 public struct ImageTrust: Equatable, Sendable {
     public static let noteType: UInt32 = 1
+    /// At most this many keys, as a bundle's manifest holds.
+    public static let maximumKeys = BundleLayout.maximumTrustedKeys
     /// `"LIU\0"`, the note's owner name.
     static let noteOwner: [UInt8] = [0x4C, 0x49, 0x55, 0]
     /// Security version (8 bytes) and key count (4) before the keys.
     static let fixedDescriptorLength = 12
 
     public let securityVersion: UInt64
-    /// 32-byte Ed25519 public keys, at most `BundleLayout.maximumTrustedKeys`.
+    /// 32-byte Ed25519 public keys, at most `maximumKeys`.
     public let keys: [[UInt8]]
 
     public init(securityVersion: UInt64, keys: [[UInt8]]) {
@@ -96,11 +98,13 @@ public struct ImageTrust: Equatable, Sendable {
     }
     #endif
 
-    /// "security version 5, keys 3f2a5c0d9e81b746 and …", for a person.
-    public var summary: String {
-        var text = "security version \(securityVersion), "
-        if keys.isEmpty { return text + "no key" }
-        text += keys.count == 1 ? "key " : "keys "
+    /// "security version 5, keys 3f2a5c0d9e81b746 and 0b1c…", for a person.
+    public var summary: String { "security version \(securityVersion), " + keyList }
+
+    /// "key 3f2a5c0d9e81b746", "keys 3f2a5c0d9e81b746, … and 0b1c…" or "no key": the key ids.
+    public var keyList: String {
+        if keys.isEmpty { return "no key" }
+        var text = keys.count == 1 ? "key " : "keys "
         for (index, key) in keys.enumerated() {
             if index > 0 { text += index == keys.count - 1 ? " and " : ", " }
             text += Ed25519.hex(Ed25519.keyID(publicKey: key))

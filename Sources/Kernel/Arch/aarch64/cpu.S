@@ -55,18 +55,27 @@ liu_rndr:                           /* returns 1 and stores a value when RNDR de
 1:  mov x0, #0
     ret
 
-/* liu_symbol_address(which): 0 boot_entry_counter, 1 __image_start, 2 __image_end. */
+/* liu_symbol_address(which): 0 boot_entry_counter, 1 __image_start, 2 __image_end,
+   3 __liu_trust_start, 4 __liu_trust_end. */
     .globl liu_symbol_address
 liu_symbol_address:
     cmp x0, #1
     b.eq 1f
     cmp x0, #2
     b.eq 2f
+    cmp x0, #3
+    b.eq 3f
+    cmp x0, #4
+    b.eq 4f
     ldr x0, =boot_entry_counter
     ret
 1:  ldr x0, =__image_start
     ret
 2:  ldr x0, =__image_end
+    ret
+3:  ldr x0, =__liu_trust_start
+    ret
+4:  ldr x0, =__liu_trust_end
     ret
 
 /* liu_cause_fault(kind): 0 undefined instruction, 1 breakpoint (AArch64 has no divide

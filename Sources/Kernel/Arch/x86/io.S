@@ -118,7 +118,8 @@ liu_triple_fault:
 empty_idt:
     .quad 0, 0
 
-/* liu_symbol_address(which): 0 boot_entry_tsc, 1 __image_start, 2 __image_end. */
+/* liu_symbol_address(which): 0 boot_entry_tsc, 1 __image_start, 2 __image_end,
+   3 __liu_trust_start, 4 __liu_trust_end. */
     .text
     .globl liu_symbol_address
 liu_symbol_address:
@@ -131,10 +132,18 @@ liu_symbol_address:
     je 1f
     cmp $2, %eax
     je 2f
+    cmp $3, %eax
+    je 3f
+    cmp $4, %eax
+    je 4f
     mov $boot_entry_tsc, %eax
     ret
 1:  mov $__image_start, %eax
     ret
 2:  mov $__image_end, %eax
+    ret
+3:  mov $__liu_trust_start, %eax
+    ret
+4:  mov $__liu_trust_end, %eax
     ret
     .section .note.GNU-stack,"",@progbits
