@@ -12,10 +12,10 @@ public enum CommandHelp {
     static let descriptionColumn = 26
 
     /// Every command, in the order `liu help` lists them.
-    public static let commands: [CommandSpec] = [new, build, run, push, status, keygen, sign, verify, demo, benchStorage, benchBoot, benchUpdate, help]
+    public static let commands: [CommandSpec] = [new, build, run, push, status, keygen, sign, verify, demo, benchStorage, benchSignature, benchBoot, benchUpdate, help]
 
     /// The commands `bench` groups.
-    static let benchmarks: [CommandSpec] = [benchStorage, benchBoot, benchUpdate]
+    static let benchmarks: [CommandSpec] = [benchStorage, benchSignature, benchBoot, benchUpdate]
 
     /// The command named `name` ("run", "bench storage").
     public static func spec(_ name: String) -> CommandSpec? {
@@ -133,6 +133,14 @@ public enum CommandHelp {
             OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
             OptionSpec("--kvm", "Run the kernels under KVM (refused under kvm-pvm, where the benchmark does not finish).", group: "accelerator"),
             OptionSpec("--tcg", "Run the kernels under TCG. Without either: KVM where it can run the target, else TCG.", group: "accelerator"),
+        ])
+
+    static let benchSignature = CommandSpec(
+        name: "bench signature",
+        abstract: "Time signing and verifying a 256 KiB bundle.",
+        discussion: "Signs and verifies a 256 KiB bundle on the host, then times the same verification (SHA-512 of 256 KiB and one Ed25519 check, self-test signature) inside each kernel under TCG, and counts its guest instructions under QEMU's instruction counter (-icount shift=0).",
+        options: [
+            OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
         ])
 
     static let benchBoot = CommandSpec(

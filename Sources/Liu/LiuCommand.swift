@@ -7,6 +7,7 @@ public enum LiuCommand: Equatable {
     case new(name: String, path: String?)
     case run(RunOptions)
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
+    case benchSignature(targets: [KernelTarget])
     case benchBoot(runs: Int)
     case benchUpdate(targets: [KernelTarget], machine: Machine?, accelerator: Accelerator?, runs: Int)
     case push(PushOptions)
@@ -59,6 +60,7 @@ public enum LiuCommand: Equatable {
         case .new: "new"
         case .run: "run"
         case .benchStorage: "bench storage"
+        case .benchSignature: "bench signature"
         case .benchBoot: "bench boot"
         case .benchUpdate: "bench update"
         case .push: "push"
@@ -103,10 +105,10 @@ public enum LiuCommand: Equatable {
         case "bench":
             guard let benchmark = rest.first, !benchmark.hasPrefix("-") else {
                 if rest.first == "-h" || rest.first == "--help" { return .help(command: "bench") }
-                throw UsageError("missing the benchmark: storage, boot or update", command: "bench")
+                throw UsageError("missing the benchmark: storage, signature, boot or update", command: "bench")
             }
             guard let spec = CommandHelp.spec("bench \(benchmark)") else {
-                throw UsageError("unknown benchmark '\(benchmark)'; use one of: storage, boot, update", command: "bench")
+                throw UsageError("unknown benchmark '\(benchmark)'; use one of: storage, signature, boot, update", command: "bench")
             }
             rest.removeFirst()
             return try parse(rest, for: spec, asked: &asked)
@@ -202,6 +204,10 @@ public enum LiuCommand: Equatable {
             let accelerator = try options.accelerator()
             try options.finish()
             return .benchStorage(targets: targets, accelerator: accelerator)
+        case "bench signature":
+            let targets = try targets(named: try options.value(for: "--target") ?? "all")
+            try options.finish()
+            return .benchSignature(targets: targets)
         case "demo":
             let name = try options.value(for: "--target") ?? "x86_64"
             let accelerator = try options.accelerator()

@@ -27,6 +27,9 @@ public enum LiuTool {
             case .benchStorage(let targets, let accelerator):
                 stopOnSignals()
                 return try StorageBench.run(targets: targets, accelerator: accelerator)
+            case .benchSignature(let targets):
+                stopOnSignals()
+                return try SignatureBench.run(targets: targets)
             case .benchBoot(let runs):
                 stopOnSignals()
                 return try BootBench.run(runs: runs)

@@ -14,10 +14,12 @@ enum BootChecks {
         }
     }
 
-    static func selfTestPasses(_ boot: BootCase, _ name: String) throws {
+    @discardableResult
+    static func selfTestPasses(_ boot: BootCase, _ name: String) throws -> QEMURun {
         let run = try boot.boot("test=\(name)")
         #expect(run.exit == .status(0), "\(run.exit)\n\(run.serialOutput)")
         #expect(run.serialOutput.contains("PASS:"), "\(run.serialOutput)")
+        return run
     }
 
     /// A deliberate CPU fault is reported with its kind and address and ends in a panic.

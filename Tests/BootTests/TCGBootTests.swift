@@ -19,6 +19,14 @@ struct TCGBootTests {
     @Test("storage round trip in the kernel's storage area", arguments: BootCase.tcg)
     func storage(_ boot: BootCase) throws { try BootChecks.selfTestPasses(boot, "storage") }
 
+    @Test("SHA-512 and Ed25519 on known answers and refusals in the kernel, and a bundle's verification time", arguments: BootCase.tcg)
+    func signature(_ boot: BootCase) throws {
+        let run = try BootChecks.selfTestPasses(boot, "signature")
+        let timing = run.serialOutput.split(whereSeparator: \.isNewline).first { $0.hasPrefix("signature: a 256 KiB bundle verifies in ") }
+        #expect(timing != nil, "\(run.serialOutput)")
+        print("\(boot.testDescription): \(timing ?? "no timing")")
+    }
+
     @Test("an invalid instruction is caught and reported", arguments: BootCase.tcg)
     func invalidInstruction(_ boot: BootCase) throws {
         try BootChecks.faultIsReported(boot, "fault-invalid-instruction", mentions: BootChecks.invalidInstructionName(boot.target))

@@ -12,6 +12,25 @@ struct LiuCommandTests {
                 == .build(targets: [.x86_64], service: "/tmp/kv", label: nil))
     }
 
+    @Test func buildSignsWithTheGivenKeyAndTrust() throws {
+        #expect(try LiuCommand.parse(["build", "--target", "x86_64", "--sign", "ops.key", "--trust", "ops.pub", "--trust", "next.pub",
+                                      "--security-version", "7"])
+                == .build(targets: [.x86_64], service: nil, label: nil,
+                          signing: BuildSigning(secretKey: "ops.key", trustedKeys: ["ops.pub", "next.pub"], securityVersion: 7)))
+        #expect(try LiuCommand.parse(["build"]) == .build(targets: KernelTarget.allCases, service: nil, label: nil, signing: BuildSigning()))
+        for bad in ["-1", "five", "18446744073709551616"] {
+            #expect(throws: UsageError.self) { try LiuCommand.parse(["build", "--security-version", bad]) }
+        }
+        #expect(throws: UsageError.self) { try LiuCommand.parse(["build", "--sign"]) }
+    }
+
+    @Test func benchSignatureTakesTargets() throws {
+        #expect(try LiuCommand.parse(["bench", "signature"]) == .benchSignature(targets: KernelTarget.allCases))
+        #expect(try LiuCommand.parse(["bench", "signature", "--target", "i686"]) == .benchSignature(targets: [.i686]))
+        #expect(SignatureBench.instructions("13.415 ms (SHA-512 of 256 KiB 11.003 ms, one 2.412 ms)")
+                == "13,415k instructions (SHA-512 of 256 KiB 11,003k instructions, one 2,412k instructions)")
+    }
+
     @Test func newTakesANameAndAPath() throws {
         #expect(try LiuCommand.parse(["new", "kv"]) == .new(name: "kv", path: nil))
         #expect(try LiuCommand.parse(["new", "kv", "--path", "/tmp"]) == .new(name: "kv", path: "/tmp"))

@@ -13,6 +13,7 @@ enum SelfTest: CaseIterable {
     case storageBenchmark
     case runtime
     case selfUpdate
+    case signature
 
     var name: StaticString {
         switch self {
@@ -26,6 +27,7 @@ enum SelfTest: CaseIterable {
         case .storageBenchmark: "storage-benchmark"
         case .runtime: "runtime"
         case .selfUpdate: "self-update"
+        case .signature: "signature"
         }
     }
 
@@ -46,6 +48,7 @@ enum SelfTest: CaseIterable {
         case .storageBenchmark: StorageSelfTest.benchmark()
         case .runtime: RuntimeSelfTest.run()
         case .selfUpdate: SelfUpdateTest.run()
+        case .signature: SignatureSelfTest.run()
         }
     }
 
