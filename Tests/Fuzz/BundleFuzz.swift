@@ -1,7 +1,8 @@
 import LiveUpdate
 
 /// libFuzzer entry point over `UpdateBundle.init(parsing:)` and, when the bytes parse,
-/// `verify` and every accessor. Built and run by `run-fuzz.sh bundle`. Input layout:
+/// `verify`, `checkImageTrust` and every accessor; and over `ImageTrust(notes:)`, the trust
+/// note reader, on the same bytes. Built and run by `run-fuzz.sh bundle`. Input layout:
 ///   byte 0, bit 0: the rest of the input is the whole bundle;
 ///   byte 0, bit 1: `verify` is for aarch64 rather than the sample's x86_64;
 ///   byte 0, bits 2...7: the running security version given to `verify` (the sample's is 5);
@@ -16,7 +17,9 @@ public func bundleFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let architecture: UInt16 = input[0] & 2 != 0 ? 183 : sampleArchitecture
     let running = UInt64(input[0] >> 2)
     bytes.withUnsafeBytes { buffer in
+        _ = try? ImageTrust(notes: buffer)
         guard let bundle = try? UpdateBundle(parsing: buffer) else { return }
+        _ = bundle.checkImageTrust(architecture: .x86_64)?.reason
         var touched = bundle.label.utf8.count + bundle.trustedKeys.count + Int(bundle.architecture)
         touched &+= bundle.image.reduce(0) { $0 &+ Int($1) } &+ bundle.signedBytes.count &+ bundle.signature.count
         precondition(bundle.imageDigest.count == 64 && bundle.signingKeyID.count == 8 && touched != -1)
