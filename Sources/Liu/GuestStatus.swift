@@ -78,7 +78,7 @@ public struct GuestStatus: Equatable, Sendable {
         switch outcome {
         case "none": lines.append("last update: none since the cold boot")
         case "confirmed": lines.append("last update: \(outcomeLabel) confirmed")
-        default: lines.append("last update: \(outcome) (\(outcomeLabel.isEmpty ? "image" : outcomeLabel)): \(reason)")
+        default: lines.append("last update: \(outcome)\(outcomeLabel.isEmpty ? "" : " (\(outcomeLabel))"): \(reason)")
         }
         if !downtime.phases.isEmpty { lines.append("downtime of the update to this image: \(downtime.text)") }
         return lines.joined(separator: "\n")

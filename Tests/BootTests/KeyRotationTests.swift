@@ -80,6 +80,9 @@ struct KeyRotationTests {
 
         let retired = try guest.push(try KernelImages.bundle(target, "counter", label: "2"))
         #expect(retired == .refused(reason: "signed by an untrusted \(developmentID)"), "\(retired)")
+        let status = try GuestStatus.fetch(host: "127.0.0.1", port: guest.updatePort)
+        #expect(status.outcome == "refused" && status.outcomeLabel == "2" && status.reason == "signed by an untrusted \(developmentID)",
+                "the refusal is in the update history with the bundle's label: \(status)")
         let downgrade = try Self.signedWithNewKey(original, target, label: "1", trust: ImageTrust(securityVersion: 0, keys: rotatedTrust.keys))
         #expect(try guest.push(downgrade) == .refused(reason: "security version 0 is older than the running 5"))
         #expect(try guest.registerRollback(downgrade) == .refused(reason: "security version 0 is older than the running 5"),

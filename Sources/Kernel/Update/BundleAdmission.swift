@@ -15,9 +15,11 @@ enum BundleAdmission {
         let verificationTime: UInt64
     }
 
-    /// Why a bundle is refused, for the client's `refused: ` line.
+    /// Why a bundle is refused, for the client's `refused: ` line, and the label its manifest
+    /// gives (empty when it did not parse), for the update history.
     struct Refusal: Error {
         let reason: String
+        var label = ""
     }
 
     nonisolated(unsafe) private static var ownTrust: Result<ImageTrust, TrustNoteError>?
@@ -41,13 +43,14 @@ enum BundleAdmission {
         }
         let bundle: UpdateBundle
         do throws(BundleError) { bundle = try UpdateBundle(parsing: bytes) } catch { throw Refusal(reason: error.reason) }
+        let refusal = { (reason: String) in Refusal(reason: reason, label: bundle.label) }
         let start = Clock.now()
         let verdict = bundle.verify(trustedKeys: trust.keys, architecture: ImageArchitecture.current.machine,
                                     runningSecurityVersion: trust.securityVersion)
         let verificationTime = Clock.now() - start
-        if case .refused(let refusal) = verdict { throw Refusal(reason: refusal.reason) }
-        do throws(Hotswap.Failure) { _ = try Hotswap.validate(bundle.image) } catch { throw Refusal(reason: error.reason) }
-        if let refusal = bundle.checkImageTrust(architecture: .current) { throw Refusal(reason: refusal.reason) }
+        if case .refused(let reason) = verdict { throw refusal(reason.reason) }
+        do throws(Hotswap.Failure) { _ = try Hotswap.validate(bundle.image) } catch { throw refusal(error.reason) }
+        if let reason = bundle.checkImageTrust(architecture: .current) { throw refusal(reason.reason) }
         return Admitted(image: bundle.image, label: bundle.label,
                         trust: ImageTrust(securityVersion: bundle.securityVersion, keys: bundle.trustedKeys),
                         verificationTime: verificationTime)

@@ -105,14 +105,14 @@ final class UpdateListener {
         case .complete(let bundle):
             let admitted: BundleAdmission.Admitted
             do throws(BundleAdmission.Refusal) { admitted = try BundleAdmission.admit(bundle) } catch {
-                refuse(current, error.reason)
+                refuse(current, error.reason, label: error.label)
                 return
             }
             let image = admitted.image
             do throws(Hotswap.Failure) {
                 if role == .update { try? RollbackSlot.stageCandidate(image) } else { try RollbackSlot.register(image) }
             } catch {
-                refuse(current, error.reason)
+                refuse(current, error.reason, label: admitted.label)
                 return
             }
             _ = current.connection.write(Array("\(role == .update ? "accepted" : "registered") \(bundle.count)\n".utf8))
@@ -131,8 +131,9 @@ final class UpdateListener {
         }
     }
 
-    private func refuse(_ current: ImageUpload, _ reason: String) {
-        if role == .update { UpdateHistory.note(.refused, label: "", reason: reason) }
+    /// Refuses the upload; `label` is the refused bundle's, when it is known.
+    private func refuse(_ current: ImageUpload, _ reason: String, label: String = "") {
+        if role == .update { UpdateHistory.note(.refused, label: label, reason: reason) }
         finish(current, verdict: "refused", reason)
         upload = nil
     }
