@@ -72,6 +72,14 @@ struct LiuCommandLineTests {
         #expect(dropped.hasPrefix("refused: the upload was too slow: no data for ") && dropped.hasSuffix(" ms\n"), "\(dropped)")
         let afterStall = try LiuProcess.run(["push", try Self.bundle("2").path, "--to", update])
         #expect(afterStall.status == 0 && afterStall.output.contains("updated to 2 in "), "\(afterStall)\n\(run.output)")
+        // A client that never pauses for long but crawls is dropped at the end of a window.
+        let crawler = try HostSocket.tcp(port: endpoints["updates"]!, timeoutSeconds: 30)
+        for byte in [0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8] as [UInt8] {
+            guard (try? crawler.sendAll([byte])) != nil else { break }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        let crawled = String(decoding: try crawler.receive(upTo: 200), as: UTF8.self)
+        #expect(crawled.hasPrefix("refused: the upload was too slow: ") && crawled.hasSuffix(", slower than 4096 bytes/s\n"), "\(crawled)")
         #expect(run.isRunning, "the service still runs\n\(run.output)")
     }
 
