@@ -152,13 +152,16 @@ public enum CommandHelp {
     static let benchUpdate = CommandSpec(
         name: "bench update",
         abstract: "Time live updates between two labelled builds.",
-        discussion: "N updates alternating between two labelled builds of the counter service, its state checked after each; prints the median/min/max downtime the kernels measured and the median of each phase.",
+        discussion: "N updates alternating between two labelled builds of the counter service, its state checked after each; prints the median/min/max downtime the kernels measured and each phase's. With --icount, under TCG with QEMU's instruction counter (-icount shift=0): the figures are guest instructions, machine-independent and repeatable.",
         options: [
             OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
             OptionSpec("--machine", value: "MACHINE", "The QEMU machine: pc, microvm or virt.", default: "every machine of the target"),
             OptionSpec("--kvm", "Only under KVM.", group: "accelerator"),
             OptionSpec("--tcg", "Only under TCG. Without either: TCG, and KVM where it can run the target.", group: "accelerator"),
+            OptionSpec("--icount", "Only under TCG with instruction counting: figures in guest instructions.", group: "accelerator"),
             OptionSpec("--runs", value: "N", "Updates per target, machine and accelerator.", default: "30"),
+            OptionSpec("--json", "Print one JSON document (per row: each phase's median, min and max) instead of text."),
+            OptionSpec("--svg", value: "FILE", "Also write the median phases as a stacked bar chart (SVG)."),
         ])
 
     static let help = CommandSpec(

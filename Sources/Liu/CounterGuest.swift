@@ -12,11 +12,14 @@ public final class CounterGuest {
     public var updatePort: UInt16 { guest.updatePort }
     public var rollbackPort: UInt16 { guest.rollbackPort }
 
-    /// With `allowReboot`, a hard reset reboots the original image instead of ending QEMU.
+    /// With `allowReboot`, a hard reset reboots the original image instead of ending QEMU;
+    /// `countsInstructions` runs TCG under QEMU's instruction counter.
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL,
-                commandLine: String = "", allowReboot: Bool = false, echo: Bool = false, echoPrefix: String? = nil) throws {
+                commandLine: String = "", allowReboot: Bool = false, echo: Bool = false, echoPrefix: String? = nil,
+                countsInstructions: Bool = false) throws {
         guest = try ServiceGuest(target: target, machine: machine, accelerator: accelerator, image: image, tcpPorts: [8],
-                                 commandLine: commandLine, allowReboot: allowReboot, echo: echo, echoPrefix: echoPrefix)
+                                 commandLine: commandLine, allowReboot: allowReboot, echo: echo, echoPrefix: echoPrefix,
+                                 countsInstructions: countsInstructions)
     }
 
     /// Sends `line` on a fresh connection and returns the answer line without its newline.

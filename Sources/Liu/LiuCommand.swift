@@ -9,7 +9,7 @@ public enum LiuCommand: Equatable {
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
     case benchSignature(targets: [KernelTarget])
     case benchBoot(runs: Int)
-    case benchUpdate(targets: [KernelTarget], machine: Machine?, accelerator: Accelerator?, runs: Int)
+    case benchUpdate(UpdateBench.Options)
     case push(PushOptions)
     case status(destination: String, json: Bool)
     case keygen(name: String)
@@ -105,10 +105,10 @@ public enum LiuCommand: Equatable {
         case "bench":
             guard let benchmark = rest.first, !benchmark.hasPrefix("-") else {
                 if rest.first == "-h" || rest.first == "--help" { return .help(command: "bench") }
-                throw UsageError("missing the benchmark: storage, signature, boot or update", command: "bench")
+                throw UsageError("missing the benchmark: \(benchmarkNames.joined(separator: ", "))", command: "bench")
             }
             guard let spec = CommandHelp.spec("bench \(benchmark)") else {
-                throw UsageError("unknown benchmark '\(benchmark)'; use one of: storage, signature, boot, update", command: "bench")
+                throw UsageError("unknown benchmark '\(benchmark)'; use one of: \(benchmarkNames.joined(separator: ", "))", command: "bench")
             }
             rest.removeFirst()
             return try parse(rest, for: spec, asked: &asked)
@@ -121,6 +121,9 @@ public enum LiuCommand: Equatable {
     }
 
     /// Parses the words after the command's name; `-h` or `--help` among them asks for its help.
+    /// What follows `liu bench`: storage, signature, boot, update.
+    private static var benchmarkNames: [String] { CommandHelp.benchmarks.map { String($0.name.dropFirst("bench ".count)) } }
+
     private static func parse(_ arguments: [String], for spec: CommandSpec, asked: inout Set<String>) throws(UsageError) -> LiuCommand {
         do throws(UsageError) {
             var options = try ParsedArguments(arguments, spec: spec)
@@ -195,10 +198,14 @@ public enum LiuCommand: Equatable {
                 }
                 return machine
             }
-            let accelerator = try options.accelerator()
-            let runs = try options.value(for: "--runs") ?? "30"
+            var bench = UpdateBench.Options(targets: targets, machine: machine, accelerator: try options.accelerator(),
+                                            runs: try count(try options.value(for: "--runs") ?? "30"))
+            bench.icount = options.flag("--icount")
+            if bench.icount && bench.accelerator != nil { throw UsageError("--icount runs under TCG; it excludes --kvm and --tcg") }
+            bench.json = options.flag("--json")
+            bench.svg = try options.value(for: "--svg")
             try options.finish()
-            return .benchUpdate(targets: targets, machine: machine, accelerator: accelerator, runs: try count(runs))
+            return .benchUpdate(bench)
         case "bench storage":
             let targets = try targets(named: try options.value(for: "--target") ?? "all")
             let accelerator = try options.accelerator()

@@ -33,9 +33,9 @@ public enum LiuTool {
             case .benchBoot(let runs):
                 stopOnSignals()
                 return try BootBench.run(runs: runs)
-            case .benchUpdate(let targets, let machine, let accelerator, let runs):
+            case .benchUpdate(let options):
                 stopOnSignals()
-                return try UpdateBench.run(targets: targets, machine: machine, accelerator: accelerator, runs: runs)
+                return try UpdateBench.run(options)
             case .push(let options):
                 return try Push.run(options)
             case .status(let destination, let json):

@@ -11,6 +11,12 @@ public struct QEMUConfiguration: Sendable {
     /// With `false`, a guest reset (triple fault, hard reset) ends QEMU instead of rebooting.
     public var allowReboot = false
     public var extraArguments: [String] = []
+    /// Under TCG, QEMU's instruction counter: the guest's clock advances 1 ns per instruction,
+    /// so the kernel's own timers count instructions (`instructionCounting`).
+    public var countsInstructions = false
+    /// `-icount shift=0`: one instruction a nanosecond; `align=off,sleep=off`: never waits for
+    /// the host clock, and idle time jumps ahead (outside any measured window here).
+    public static let instructionCounting = ["-icount", "shift=0,align=off,sleep=off"]
     /// A virtio network card on QEMU user networking (`UserNetwork`) or a tap device
     /// (`TapNetwork`), or none.
     public var network: (any GuestNetwork)?
@@ -37,7 +43,7 @@ public struct QEMUConfiguration: Sendable {
     }
 
     /// QEMU's arguments: the machine's flags from `qemu/` under this accelerator, then the kernel
-    /// command line, `-no-reboot`, the network card and `extraArguments`; a missing or malformed
+    /// command line, `-no-reboot`, the network card, the instruction counter and `extraArguments`; a missing or malformed
     /// flags file throws, naming the file and line.
     public func makeArguments() throws(QEMUFlagsError) -> [String] {
         arguments(flags: try machineFlags())
@@ -48,6 +54,7 @@ public struct QEMUConfiguration: Sendable {
         if !kernelCommandLine.isEmpty { arguments += ["-append", kernelCommandLine] }
         if !allowReboot { arguments.append("-no-reboot") }
         if let network { arguments += network.arguments(card: flags.nic) }
+        if countsInstructions && accelerator == .tcg { arguments += Self.instructionCounting }
         return arguments + extraArguments
     }
 

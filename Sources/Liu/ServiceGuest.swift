@@ -15,7 +15,7 @@ public final class ServiceGuest {
     /// With `allowReboot`, a hard reset reboots the original image instead of ending QEMU.
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL, tcpPorts: [UInt16],
                 udpPorts: [UInt16] = [], commandLine: String = "", memoryMiB: Int? = nil, allowReboot: Bool = false, echo: Bool = false,
-                echoPrefix: String? = nil, ready: String = "update: listening on TCP port 666") throws {
+                echoPrefix: String? = nil, ready: String = "update: listening on TCP port 666", countsInstructions: Bool = false) throws {
         var forwards: [UInt16: UInt16] = [:]
         for port in tcpPorts { forwards[port] = try Self.freePort() }
         var udpForwards: [UInt16: UInt16] = [:]
@@ -27,6 +27,7 @@ public final class ServiceGuest {
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator, image: image)
         configuration.commandLine = commandLine
         configuration.allowReboot = allowReboot
+        configuration.countsInstructions = countsInstructions
         if let memoryMiB { configuration.memoryMiB = memoryMiB }
         configuration.network = UserNetwork(forwards: forwards.sorted { $0.key < $1.key }.map { .init(.tcp, hostPort: $0.value, guestPort: $0.key) }
             + udpForwards.sorted { $0.key < $1.key }.map { .init(.udp, hostPort: $0.value, guestPort: $0.key) }

@@ -8,7 +8,6 @@ import LiveUpdate
 enum SignatureBench {
     static let bundleSize = 256 * 1024
     static let hostRuns = 20
-    static let instructionCounting = ["-icount", "shift=0,align=off,sleep=off"]
 
     static func run(targets: [KernelTarget]) throws -> Int32 {
         timeOnHost()
@@ -19,7 +18,7 @@ enum SignatureBench {
                 var configuration = QEMUConfiguration(target: target, machine: target.machines.last!, accelerator: .tcg,
                                                       image: try builder.build(builtIn: "hello", for: target))
                 configuration.commandLine = "test=signature"
-                if counting { configuration.extraArguments = instructionCounting }
+                configuration.countsInstructions = counting
                 let result = try QEMU.run(configuration, timeout: 300)
                 let label = "\(target.rawValue) \(configuration.machine.rawValue) \(counting ? "icount" : "TCG")"
                 guard result.exit == .status(0), let line = result.serialOutput.split(whereSeparator: \.isNewline)

@@ -3,37 +3,71 @@ import Foundation
 /// `liu bench update`: boots the counter service and pushes N updates alternating between the
 /// image labelled 1 and a copy labelled 2, checking after each that the new version serves
 /// with the counter intact; prints the downtime the kernels measured (median / min / max) and
-/// the median of each phase, per target, machine and accelerator.
-enum UpdateBench {
-    static func run(targets: [KernelTarget], machine: Machine?, accelerator: Accelerator?, runs: Int) throws -> Int32 {
+/// each phase's, per target, machine and accelerator. With `icount`, under TCG with QEMU's
+/// instruction counter, where the figures are guest instructions; `json` prints one JSON
+/// document instead of text; `svg` also writes the medians as a stacked bar chart.
+public enum UpdateBench {
+    public struct Options: Equatable, Sendable {
+        public var targets: [KernelTarget]
+        public var machine: Machine?
+        public var accelerator: Accelerator?
+        public var runs: Int
+        public var icount = false
+        public var json = false
+        /// Where to write the chart, if anywhere.
+        public var svg: String?
+
+        public init(targets: [KernelTarget], machine: Machine? = nil, accelerator: Accelerator? = nil, runs: Int = 30) {
+            self.targets = targets
+            self.machine = machine
+            self.accelerator = accelerator
+            self.runs = runs
+        }
+    }
+
+    static func run(_ options: Options) throws -> Int32 {
         let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
+        let unit = options.icount ? "instructions" : "ns"
+        var rows: [PhaseStatistics] = []
         var failures: Int32 = 0
-        for target in targets {
+        for target in options.targets {
             let images = [try builder.build(builtIn: "counter", for: target), try builder.build(builtIn: "counter", for: target, label: "2")].map { url in
                 (url, (try? Data(contentsOf: KernelBuild.bundlePath(forImage: url))).map { [UInt8]($0) } ?? [])
             }
-            let accelerators = accelerator.map { [$0] } ?? BootBench.accelerators(for: target)
-            for machine in machine.map({ [$0] }) ?? target.machines {
+            let accelerators = options.icount ? [.tcg] : options.accelerator.map { [$0] } ?? BootBench.accelerators(for: target)
+            for machine in options.machine.map({ [$0] }) ?? target.machines {
                 guard target.machines.contains(machine) else { continue }
                 for accelerator in accelerators {
-                    let label = "\(target.rawValue) \(machine.rawValue) \(accelerator.rawValue)"
+                    let label = "\(target.rawValue) \(machine.rawValue) \(options.icount ? "icount" : accelerator.rawValue)"
                     do {
-                        let downtimes = try measure(target, machine, accelerator, images: images, runs: runs)
-                        report(label, downtimes, imageSize: images[0].1.count)
+                        let downtimes = try measure(target, machine, accelerator, icount: options.icount, images: images, runs: options.runs)
+                        guard let statistics = PhaseStatistics(label: label, downtimes) else { throw Push.Failure("no downtime reported") }
+                        rows.append(statistics)
+                        if !options.json { report(statistics, unit: unit, bundleSize: images[0].1.count) }
                     } catch {
-                        print("\(label): failed: \(error)")
+                        if !options.json { print("\(label): failed: \(error)") }
                         failures += 1
                     }
                 }
             }
         }
+        if options.json {
+            let document: [String: Any] = ["benchmark": "update", "runs": options.runs, "failures": failures, "rows": rows.map { $0.json(unit: unit) }]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        }
+        if let svg = options.svg {
+            let title = "Live-update downtime by phase (counter service, \(options.icount ? "guest instructions, QEMU -icount shift=0" : "kernel clock"))"
+            try DowntimeChart.svg(rows, title: title, unit: unit).write(toFile: svg, atomically: true, encoding: .utf8)
+            if !options.json { print("liu bench update: wrote \(svg)") }
+        }
         return failures == 0 ? 0 : 1
     }
 
     /// The downtime phases of each update, after checking the state survived it.
-    private static func measure(_ target: KernelTarget, _ machine: Machine, _ accelerator: Accelerator,
+    private static func measure(_ target: KernelTarget, _ machine: Machine, _ accelerator: Accelerator, icount: Bool,
                                 images: [(URL, [UInt8])], runs: Int) throws -> [DowntimeSummary] {
-        let guest = try CounterGuest(target: target, machine: machine, accelerator: accelerator, image: images[0].0)
+        let guest = try CounterGuest(target: target, machine: machine, accelerator: accelerator, image: images[0].0,
+                                     countsInstructions: icount)
         defer { _ = guest.stop() }
         var downtimes: [DowntimeSummary] = []
         for round in 1...runs {
@@ -51,19 +85,11 @@ enum UpdateBench {
         return downtimes
     }
 
-    private static func report(_ label: String, _ downtimes: [DowntimeSummary], imageSize: Int) {
-        let milliseconds = { (phase: String) in
-            downtimes.compactMap { $0.phases.first { $0.name == phase }.map { Double($0.nanoseconds) / 1e6 } }.sorted()
+    private static func report(_ statistics: PhaseStatistics, unit: String, bundleSize: Int) {
+        let figures = { (values: PhaseStatistics.Figures) in
+            "\(DowntimeChart.figure(values.median, unit)) (min \(DowntimeChart.figure(values.minimum, unit)), max \(DowntimeChart.figure(values.maximum, unit)))"
         }
-        let totals = milliseconds("total")
-        guard !totals.isEmpty else { return print("\(label): no downtime reported") }
-        let format = { (value: Double) in String(format: "%.3f", value) }
-        print("\(label): \(totals.count) updates of a \(imageSize)-byte bundle, downtime median \(format(totals[totals.count / 2])) ms,"
-            + " min \(format(totals.first!)) ms, max \(format(totals.last!)) ms")
-        let phases = downtimes[0].phases.map(\.name).filter { $0 != "total" }
-        print("  median per phase: " + phases.map { phase in
-            let values = milliseconds(phase)
-            return "\(phase) \(format(values[values.count / 2])) ms"
-        }.joined(separator: ", "))
+        print("\(statistics.label): \(statistics.updates) updates of a \(bundleSize)-byte bundle, downtime median \(figures(statistics.total))")
+        for phase in statistics.parts { print("  \(phase.name): \(figures(phase.figures))") }
     }
 }

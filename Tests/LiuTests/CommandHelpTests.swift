@@ -15,6 +15,7 @@ private let minimalArguments: [String: [String]] = [
     "verify": ["verify", "k.elf", "--key", "release.pub"],
     "demo": ["demo"],
     "bench storage": ["bench", "storage"],
+    "bench signature": ["bench", "signature"],
     "bench boot": ["bench", "boot"],
     "bench update": ["bench", "update"],
 ]
@@ -145,7 +146,7 @@ struct CommandHelpTests {
         #expect(LiuTool.main(["bench"]) == 64)
         let error = try #require(throws: UsageError.self) { try LiuCommand.parse(["bench", "sprint"]) }
         let text = CommandHelp.errorText(error)
-        #expect(text.hasPrefix("liu bench: error: unknown benchmark 'sprint'; use one of: storage, boot, update\nUSAGE: liu bench storage "))
+        #expect(text.hasPrefix("liu bench: error: unknown benchmark 'sprint'; use one of: storage, signature, boot, update\nUSAGE: liu bench storage "))
         #expect(text.contains("\n       liu bench boot [--runs N]\n"))
         #expect(text.hasSuffix("\nsee 'liu help bench'"))
         #expect(!text.contains("liu run"))

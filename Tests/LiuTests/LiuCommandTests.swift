@@ -76,6 +76,14 @@ struct LiuCommandTests {
     @Test func benchmarksParse() throws {
         #expect(try LiuCommand.parse(["bench", "boot", "--runs", "3"]) == .benchBoot(runs: 3))
         #expect(try LiuCommand.parse(["bench", "storage", "--target", "i686", "--tcg"]) == .benchStorage(targets: [.i686], accelerator: .tcg))
+        var icount = UpdateBench.Options(targets: [.aarch64], runs: 5)
+        icount.icount = true
+        icount.json = true
+        icount.svg = "/tmp/d.svg"
+        #expect(try LiuCommand.parse(["bench", "update", "--target", "aarch64", "--runs", "5", "--icount", "--json", "--svg", "/tmp/d.svg"])
+                == .benchUpdate(icount))
+        #expect(try LiuCommand.parse(["bench", "update"]) == .benchUpdate(UpdateBench.Options(targets: KernelTarget.allCases)))
+        #expect(throws: UsageError.self) { try LiuCommand.parse(["bench", "update", "--icount", "--kvm"]) }
     }
 
     @Test func kvmIsRefusedForAForeignArchitecture() {

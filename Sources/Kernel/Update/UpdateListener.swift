@@ -31,6 +31,9 @@ final class UpdateListener {
     private let role: Role
     private var upload: ImageUpload?
     private var accepted: (upload: ImageUpload, image: UnsafeRawBufferPointer, updateStart: UInt64, acceptedAt: UInt64)?
+    private let port: UInt16
+    /// Whether the keys taken have been printed: after the downtime, since naming them hashes them.
+    private var toldTrust = false
 
     /// Listens on the role's port; `save` writes the service's state at update time.
     /// Connections to it that came through an update (the client that pushed this very image)
@@ -41,16 +44,12 @@ final class UpdateListener {
         let port = role == .update
             ? BootArguments.integer(for: "liu.update-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultPort
             : BootArguments.integer(for: "liu.rollback-port").flatMap { UInt16(exactly: $0) } ?? Self.defaultRollbackPort
+        self.port = port
         let listener = try network.listen(port: port, backlog: 4)
         listener.onAccept = { connection in self.begin(connection) }
         for connection in network.restoredConnections(port: port) { Self.tellVerdict(connection) }
         Console.write(role == .update ? "update: listening on TCP port " : "rollback: known-good image on TCP port ")
         Console.writeDecimal(UInt64(port))
-        switch BundleAdmission.running {
-        case .success(let trust):
-            Console.write(", for bundles signed by \(trust.keyList) at security version \(trust.securityVersion) or later")
-        case .failure(let error): Console.write(", taking no bundle: \(error.reason)")
-        }
         Console.newline()
     }
 
@@ -153,10 +152,22 @@ final class UpdateListener {
     /// Runs after each round of the service loop: drops an upload that is too slow, then
     /// starts an accepted update.
     func afterRound() {
+        if !toldTrust { tellTrust() }
         if let current = upload, let reason = current.stall(now: Clock.now()) {
             refuse(current, "the upload was too slow: \(reason)")
         }
         if role == .update { startPendingUpdate() }
+    }
+
+    private func tellTrust() {
+        toldTrust = true
+        Console.write(role == .update ? "update: " : "rollback: ")
+        Console.write("port \(port) ")
+        switch BundleAdmission.running {
+        case .success(let trust):
+            Console.write("takes bundles signed by \(trust.keyList) at security version \(trust.securityVersion) or later\n")
+        case .failure(let error): Console.write("takes no bundle: \(error.reason)\n")
+        }
     }
 
     /// Once the acceptance line has been acknowledged (or half a second passed), stops the
