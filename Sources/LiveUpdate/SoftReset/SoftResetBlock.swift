@@ -169,10 +169,6 @@ public struct SoftResetBlock: Equatable, Sendable {
 
     /// CRC32C of the block with the checksum field taken as zero.
     private static func checksum(_ block: UnsafeRawPointer) -> UInt32 {
-        let zero: UInt32 = 0
-        var crc = TablelessCRC32C.checksum(UnsafeRawBufferPointer(start: block, count: Layout.checksum))
-        crc = withUnsafeBytes(of: zero) { TablelessCRC32C.checksum($0, continuing: crc) }
-        let rest = Layout.checksum + 4
-        return TablelessCRC32C.checksum(UnsafeRawBufferPointer(start: block + rest, count: size - rest), continuing: crc)
+        BlockCRC32C.checksum(block, count: size, zeroed: Layout.checksum)
     }
 }
