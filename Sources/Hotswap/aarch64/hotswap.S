@@ -29,12 +29,24 @@ hotswap_start:
     orr x16, x12, x13
     tst x16, #15                    /* with the MMU off memory is Device: no unaligned pairs */
     b.ne 2f
-10: cmp x14, #16                    /* 16 bytes a round where both sides are aligned */
+10: cmp x14, #64                    /* 64 bytes a round where both sides are aligned */
+    b.lo 12f
+    ldp x16, x17, [x13], #16
+    stp x16, x17, [x12], #16
+    ldp x16, x17, [x13], #16
+    stp x16, x17, [x12], #16
+    ldp x16, x17, [x13], #16
+    stp x16, x17, [x12], #16
+    ldp x16, x17, [x13], #16
+    stp x16, x17, [x12], #16
+    sub x14, x14, #64
+    b 10b
+12: cmp x14, #16                    /* then 16 bytes a round */
     b.lo 2f
     ldp x16, x17, [x13], #16
     stp x16, x17, [x12], #16
     sub x14, x14, #16
-    b 10b
+    b 12b
 2:  cbz x14, 3f
     ldrb w16, [x13], #1
     strb w16, [x12], #1
@@ -43,7 +55,15 @@ hotswap_start:
 3:  cbz x15, 5f
     tst x12, #15
     b.ne 11f
-    cmp x15, #16
+    cmp x15, #64
+    b.lo 13f
+    stp xzr, xzr, [x12], #16
+    stp xzr, xzr, [x12], #16
+    stp xzr, xzr, [x12], #16
+    stp xzr, xzr, [x12], #16
+    sub x15, x15, #64
+    b 3b
+13: cmp x15, #16
     b.lo 11f
     stp xzr, xzr, [x12], #16
     sub x15, x15, #16

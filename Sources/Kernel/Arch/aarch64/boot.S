@@ -32,14 +32,9 @@ _start:
     isb
     ldr x10, =aarch64_exception_vectors
     msr vbar_el1, x10
-    /* Zero .bss: a soft reset reuses memory that is not clean. */
-    ldr x10, =__bss_start
-    ldr x11, =__bss_end
-2:  cmp x10, x11
-    b.hs 3f
-    str xzr, [x10], #8
-    b 2b
-3:  bl aarch64_enable_mmu
+    /* .bss needs no zeroing here: it lies in the PT_LOAD's memory size, which QEMU's ELF
+       loader (a cold boot) and the hotswap stub (a soft reset) both zero. */
+    bl aarch64_enable_mmu
     mov x0, x20
     mov x1, x21
     bl kernel_main

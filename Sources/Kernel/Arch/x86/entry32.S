@@ -43,15 +43,8 @@ _start:
     mov %eax, %cr4
 
 #if defined(__i386__)
-    /* Zero .bss: a soft reset reuses memory that is not clean. (x86_64 does it once in
-       long mode, where it runs natively under every hypervisor.) */
-    push %edi
-    mov $__bss_start, %edi
-    mov $__bss_end, %ecx
-    sub %edi, %ecx
-    xor %eax, %eax
-    rep stosb
-    pop %edi
+    /* .bss needs no zeroing: it lies in the PT_LOAD's memory size, which QEMU's ELF loader
+       (a cold boot) and the hotswap stub (a soft reset) both zero. */
     xor %ebp, %ebp
     push %edi
     push %esi

@@ -25,13 +25,8 @@ long_mode:
     mov %ax, %fs
     mov %ax, %gs
     lgdt gdt_pointer                /* reload with the 64-bit base */
-    mov %rdi, %r8
-    mov $__bss_start, %edi          /* zero .bss: a soft reset reuses memory that is not clean */
-    mov $__bss_end, %ecx
-    sub %edi, %ecx
-    xor %eax, %eax
-    rep stosb
-    mov %r8, %rdi
+    /* .bss needs no zeroing: it lies in the PT_LOAD's memory size, which QEMU's ELF loader
+       (a cold boot) and the hotswap stub (a soft reset) both zero. */
     mov $boot_stack_top, %rsp
     xor %ebp, %ebp
     mov %esi, %eax
