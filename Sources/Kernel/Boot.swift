@@ -12,7 +12,7 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
     let softReset = SoftResetBoot.receive(magic: magic, info: info)
     let boot = softReset.map(SoftResetBoot.bootInfo)
         ?? Arch.readBootInfo(magic: SoftResetBoot.loaderMagic(magic), info: info)
-    if softReset != nil { Arch.locateDevicesAfterSoftReset() }
+    if let softReset { Arch.locateDevicesAfterSoftReset(softReset.platform) }
     CRC32C.hardwareAllowed = !BootArguments.value(for: "crc32c").matches("software")
     BootTimeline.record("boot info + memory map", skipped: softReset != nil)
 

@@ -254,10 +254,17 @@ public final class QEMUInstance: @unchecked Sendable {
 
     /// Waits until the serial output contains `text`; false when QEMU ended or time ran out.
     public func waitForOutput(_ text: String, timeout: Double) -> Bool {
+        waitForOutput(text, occurrences: 1, timeout: timeout)
+    }
+
+    /// Waits until the console has printed `text` at least `occurrences` times; false when it
+    /// has not after `timeout` seconds.
+    public func waitForOutput(_ text: String, occurrences: Int, timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
+        let printed = { self.serialOutput.components(separatedBy: text).count - 1 >= occurrences }
         while Date() < deadline {
-            if serialOutput.contains(text) { return true }
-            if !process.isRunning { return serialOutput.contains(text) }
+            if printed() { return true }
+            if !process.isRunning { return printed() }
             Thread.sleep(forTimeInterval: 0.05)
         }
         return false

@@ -51,6 +51,7 @@ enum Hotswap {
             updateStartCounter: updateStart, updateCounterHz: Clock.counterHz)
         RollbackSlot.describe(in: &block)
         DeviceMemory.describe(in: &block)
+        Arch.describePlatform(in: &block)
         return block
     }
 

@@ -1,6 +1,9 @@
 /// A PT_LOAD program header whose file range has been checked against the file.
 struct LoadableSegment {
     static let executableFlag: UInt32 = 1
+    /// `p_flags` bit 0x00100000 (an OS-specific one, PF_MASKOS): memory the kernel initializes
+    /// itself, its stacks and page tables, which the copy need not zero (`KernelImage.scratchFlag`).
+    static let scratchFlag: UInt32 = 0x0010_0000
 
     let index: Int
     let copy: SegmentCopy
@@ -98,9 +101,10 @@ struct ELFHeader {
             throw .segmentOutsideRAM(index: index)
         }
         let flags = base.loadLE(at: header + layout.segmentFlags, as: UInt32.self)
+        let zeroedUpTo = flags & LoadableSegment.scratchFlag != 0 ? fileSize : memorySize
         return LoadableSegment(
             index: index,
-            copy: SegmentCopy(destination: physical, sourceOffset: fileOffset, fileSize: fileSize, memorySize: memorySize),
+            copy: SegmentCopy(destination: physical, sourceOffset: fileOffset, fileSize: fileSize, memorySize: zeroedUpTo),
             destination: destination,
             fileBackedRange: PhysicalRange(start: physical, count: fileSize)!,
             isExecutable: flags & LoadableSegment.executableFlag != 0)

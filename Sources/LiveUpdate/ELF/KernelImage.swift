@@ -11,7 +11,8 @@ public struct ImageMemoryConstraints: Sendable {
 }
 
 /// One PT_LOAD to copy: `fileSize` bytes from `sourceOffset` in the image to `destination`,
-/// then zeroes up to `memorySize`.
+/// then zeroes up to `memorySize`. A segment flagged `KernelImage.scratchFlag` (stacks, page
+/// tables) gets `memorySize == fileSize`: its memory is reserved, not zeroed.
 public struct SegmentCopy: Equatable, Sendable {
     public var destination: UInt64
     public var sourceOffset: UInt64
@@ -29,6 +30,8 @@ public struct SegmentCopy: Equatable, Sendable {
 /// A received ELF kernel image that passed validation: what to copy where, and where to jump.
 public struct KernelImage: Equatable, Sendable {
     public static let maximumSegments = 16
+    /// The `p_flags` bit of a PT_LOAD whose memory the kernel initializes itself.
+    public static let scratchFlag = LoadableSegment.scratchFlag
 
     public let segments: [SegmentCopy]
     public let entry: UInt64

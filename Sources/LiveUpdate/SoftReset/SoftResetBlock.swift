@@ -7,9 +7,12 @@ public struct SoftResetBlock: Equatable, Sendable {
     public static let registerMagic: UInt32 = 0x5EF7_2E5E
     /// "LUSR" at the start of the block.
     public static let magic: UInt32 = 0x5253_554C
-    public static let version: UInt16 = 3
+    public static let version: UInt16 = 4
+    /// Version 3, written by the kernels before version 4, is read too: the same layout without
+    /// the platform devices, 1408 bytes. So an update from such a kernel keeps its state.
+    static let version3Size = PlatformDevices.offset
     public static let commandLineCapacity = 1024
-    public static let size = Layout.record + UpdateRecord.size
+    public static let size = PlatformDevices.offset + PlatformDevices.size
 
     enum Layout {
         static let magic = 0, version = 4, size = 6, checksum = 8, commandLineLength = 12
@@ -22,7 +25,7 @@ public struct SoftResetBlock: Equatable, Sendable {
         /// 160..<240: `NICHandover`, zero when there is none.
         static let rollbackRegion = 240, candidateSize = 248
         static let commandLine = 256
-        /// 1280..<1408: the `UpdateRecord`.
+        /// 1280..<1408: the `UpdateRecord`; then 1408..<1448: `PlatformDevices`.
         static let record = commandLine + commandLineCapacity
     }
 
@@ -61,6 +64,8 @@ public struct SoftResetBlock: Equatable, Sendable {
     public var nic: NICHandover?
     /// How many times this trial has been started (a rollback carries the failed trial's count).
     public var attempt: UInt32 = 0
+    /// Where the platform's devices are, for the next kernel (aarch64).
+    public var platform = PlatformDevices()
 
     /// Why the stub started the new kernel.
     public enum Purpose: UInt32, Sendable {
@@ -110,7 +115,8 @@ public struct SoftResetBlock: Equatable, Sendable {
             (block + Layout.commandLine).copyMemory(from: source, byteCount: commandLine.count)
         }
         record.write(to: block + Layout.record)
-        block.storeLE(Self.checksum(UnsafeRawPointer(block)), at: Layout.checksum)
+        platform.write(to: block)
+        block.storeLE(Self.checksum(UnsafeRawPointer(block), size: Self.size), at: Layout.checksum)
     }
 
     /// Validates the block at `block` (which must be readable for `size` bytes) and reads it.
@@ -119,11 +125,11 @@ public struct SoftResetBlock: Equatable, Sendable {
         let magic = block.loadLE(at: Layout.magic, as: UInt32.self)
         guard magic == Self.magic else { throw .badMagic(magic) }
         let version = block.loadLE(at: Layout.version, as: UInt16.self)
-        guard version == Self.version else { throw .unsupportedVersion(version) }
+        guard version == Self.version || version == 3 else { throw .unsupportedVersion(version) }
         let size = block.loadLE(at: Layout.size, as: UInt16.self)
-        guard Int(size) == Self.size else { throw .badSize(size) }
+        guard Int(size) == (version == 3 ? Self.version3Size : Self.size) else { throw .badSize(size) }
         let stored = block.loadLE(at: Layout.checksum, as: UInt32.self)
-        let computed = Self.checksum(block)
+        let computed = Self.checksum(block, size: Int(size))
         guard stored == computed else { throw .checksumMismatch(stored: stored, computed: computed) }
         let length = Int(block.loadLE(at: Layout.commandLineLength, as: UInt32.self))
         guard length <= Self.commandLineCapacity else { throw .commandLineTooLong(length) }
@@ -148,6 +154,7 @@ public struct SoftResetBlock: Equatable, Sendable {
         candidateSize = block.loadLE(at: Layout.candidateSize, as: UInt64.self)
         nic = NICHandover.read(from: block)
         attempt = block.loadLE(at: Layout.attempt, as: UInt32.self)
+        platform = version == 3 ? PlatformDevices() : PlatformDevices(reading: block)
         guard memoryStart < memoryEnd, counterHz != 0, updateCounterHz != 0,
               rollbackSize <= rollbackCapacity / 2, candidateSize <= rollbackCapacity / 2,
               let purpose = Purpose(rawValue: block.loadLE(at: Layout.purpose, as: UInt32.self))
@@ -168,7 +175,7 @@ public struct SoftResetBlock: Equatable, Sendable {
     }
 
     /// CRC32C of the block with the checksum field taken as zero.
-    private static func checksum(_ block: UnsafeRawPointer) -> UInt32 {
+    private static func checksum(_ block: UnsafeRawPointer, size: Int) -> UInt32 {
         BlockCRC32C.checksum(block, count: size, zeroed: Layout.checksum)
     }
 }

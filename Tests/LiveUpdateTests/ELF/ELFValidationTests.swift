@@ -46,6 +46,16 @@ struct ELFValidationTests {
         ])
     }
 
+    @Test("a scratch segment (stacks, page tables) is reserved but not zeroed, and still may not overlap", arguments: ImageArchitecture.allCases)
+    func scratchSegment(_ architecture: ImageArchitecture) throws {
+        var image = Self.sample(architecture)
+        image.segments.append(ELFTestImage.Segment(flags: 6 | KernelImage.scratchFlag, address: 0x10_2000, data: [], memorySize: 0x3000))
+        let copy = try #require(try Self.validate(image.bytes, as: architecture).segments.last)
+        #expect(copy == SegmentCopy(destination: 0x10_2000, sourceOffset: UInt64(image.dataOffset(2)), fileSize: 0, memorySize: 0))
+        image.segments[2].address = 0x10_1800
+        #expect(refusal(image.bytes, as: architecture) == .segmentsOverlap(index: 1, otherIndex: 2), "its whole memory size counts")
+    }
+
     @Test("without a section header table the segments end the file")
     func noSectionHeaders() throws {
         var image = Self.sample()

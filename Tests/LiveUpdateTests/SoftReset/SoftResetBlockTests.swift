@@ -66,8 +66,13 @@ struct SoftResetBlockTests {
         #expect(word(80) == Self.sample.updateStartCounter)
         #expect(word(88) == Self.sample.updateCounterHz)
         #expect(buffer.pointer.load(fromByteOffset: 256, as: UInt8.self) == UInt8(ascii: "t"))
-        #expect(SoftResetBlock.size == 1408)
+        #expect(SoftResetBlock.size == 1448)
         var trial = Self.sample
+        trial.platform.console = 0x0900_0000
+        trial.platform.interruptDistributor = 0x0800_0000
+        trial.platform.interruptCPUInterface = 0x0801_0000
+        trial.platform.networkSlot = 0x0a00_3e00
+        trial.platform.networkInterrupt = 79
         trial.handoverCounter = 0xABCD
         trial.confirmWithin = 5_000_000_000
         trial.purpose = .rollback
@@ -77,6 +82,10 @@ struct SoftResetBlockTests {
         #expect(trialWord(112) == 0xABCD)
         #expect(trialWord(120) == 5_000_000_000)
         #expect(trialWord(128) == 1 | 2 << 32)
+        #expect([1408, 1416, 1424, 1432].map(trialWord) == [0x0900_0000, 0x0800_0000, 0x0801_0000, 0x0a00_3e00])
+        #expect(trialWord(1440) == 79)
+        #expect(try trialBuffer.read() == trial, "the platform devices round-trip")
+        #expect(try Buffer().read().platform.isEmpty)
     }
 
     @Test("an empty and a full-capacity command line round-trip")
@@ -108,6 +117,20 @@ struct SoftResetBlockTests {
         let buffer = try Buffer()
         buffer.patch(2, at: 4, count: 2)
         #expect(buffer.refusal() == .unsupportedVersion(2), "a version 2 block (without the update record) is refused")
+    }
+
+    @Test("a version 3 block, written before the platform devices, is read with none")
+    func version3() throws {
+        var block = Self.sample
+        block.platform.console = 0x0900_0000
+        let buffer = try Buffer(block)
+        buffer.patch(3, at: 4, count: 2)
+        buffer.patch(1408, at: 6, count: 2)
+        buffer.patch(0, at: 8, count: 4)
+        buffer.patch(UInt64(CRC32C.checksum(UnsafeRawBufferPointer(start: buffer.pointer, count: 1408))), at: 8, count: 4)
+        #expect(try buffer.read() == Self.sample)
+        buffer.patch(1448, at: 6, count: 2)
+        #expect(buffer.refusal() == .badSize(1448), "version 3 is 1408 bytes")
     }
 
     @Test("wrong size")

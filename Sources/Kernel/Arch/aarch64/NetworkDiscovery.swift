@@ -17,9 +17,12 @@ enum NetworkInterrupt {
     nonisolated(unsafe) private static var device: VirtioMMIO?
     /// Interrupts taken with no device to acknowledge; reported when not zero.
     nonisolated(unsafe) private(set) static var withoutDevice = 0
+    /// The network card's slot and interrupt, once routed (for the next kernel).
+    nonisolated(unsafe) private(set) static var slot: (base: UInt64, interrupt: UInt32)?
 
     /// Returns false when the device tree named no interrupt (the service then polls on the tick).
     static func route(_ device: VirtioMMIO, interrupt: UInt32) -> Bool {
+        slot = (device.locator, interrupt)
         guard interrupt >= 32 else { return false }
         self.device = device
         id = interrupt

@@ -17,7 +17,10 @@ enum Arch {
     static func consoleWrite(_ byte: UInt8) { Serial16550.write(byte) }
 
     /// Nothing to do: PCI and the command line are read when a device is opened.
-    static func locateDevicesAfterSoftReset() {}
+    static func locateDevicesAfterSoftReset(_ platform: PlatformDevices) {}
+
+    /// Nothing to describe, for the same reason.
+    static func describePlatform(in block: inout SoftResetBlock) {}
 
     static func readBootInfo(magic: UInt, info: UInt) -> BootInfo {
         X86BootInfo.read(magic: UInt32(truncatingIfNeeded: magic), address: info)

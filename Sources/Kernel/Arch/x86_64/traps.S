@@ -125,6 +125,8 @@ idt:
     .skip 256 * 16
 tss:
     .skip 104
+    /* The interrupt stacks need no zeroing: in .stack, memory the hotswap stub leaves alone. */
+    .section .stack, "aw", @nobits
     .p2align 4
 ist1:
     .skip 32768
