@@ -147,7 +147,12 @@ public enum CommandHelp {
         name: "bench boot",
         abstract: "Time cold boots of every target and machine.",
         discussion: "Boots under TCG, and KVM where it can run the target; prints the kernel's entry-to-service time and QEMU's whole-process time, median/min/max.",
-        options: [OptionSpec("--runs", value: "N", "Boots of each target, machine and accelerator.", default: "10")])
+        options: [
+            OptionSpec("--runs", value: "N", "Boots of each target, machine and accelerator.", default: "10"),
+            OptionSpec("--icount", "Only under TCG with instruction counting: each stage of the boot timeline in guest instructions."),
+            OptionSpec("--json", "Print one JSON document (per row: each stage's median, min and max) instead of text."),
+            OptionSpec("--svg", value: "FILE", "Also write the median timelines as a stacked bar chart (SVG)."),
+        ])
 
     static let benchUpdate = CommandSpec(
         name: "bench update",

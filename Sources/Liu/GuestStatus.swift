@@ -106,6 +106,8 @@ public struct DowntimeSummary: Equatable, Sendable {
         public var nanoseconds: UInt64
     }
 
+    public init(phases: [Phase]) { self.phases = phases }
+
     public init?(_ words: some StringProtocol) {
         var phases: [Phase] = []
         for word in words.split(separator: " ") where word != "downtime-ns" && word != "none" {

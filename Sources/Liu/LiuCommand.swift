@@ -8,7 +8,7 @@ public enum LiuCommand: Equatable {
     case run(RunOptions)
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
     case benchSignature(targets: [KernelTarget])
-    case benchBoot(runs: Int)
+    case benchBoot(BootBench.Options)
     case benchUpdate(UpdateBench.Options)
     case push(PushOptions)
     case status(destination: String, json: Bool)
@@ -188,8 +188,12 @@ public enum LiuCommand: Equatable {
             return .run(run)
         case "bench boot":
             let runs = try options.value(for: "--runs") ?? "10"
+            var bench = BootBench.Options(runs: try count(runs))
+            bench.icount = options.flag("--icount")
+            bench.json = options.flag("--json")
+            bench.svg = try options.value(for: "--svg")
             try options.finish()
-            return .benchBoot(runs: try count(runs))
+            return .benchBoot(bench)
         case "bench update":
             let targets = try targets(named: try options.value(for: "--target") ?? "all")
             let machine = try options.value(for: "--machine").map { name throws(UsageError) in

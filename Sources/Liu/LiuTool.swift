@@ -30,9 +30,9 @@ public enum LiuTool {
             case .benchSignature(let targets):
                 stopOnSignals()
                 return try SignatureBench.run(targets: targets)
-            case .benchBoot(let runs):
+            case .benchBoot(let options):
                 stopOnSignals()
-                return try BootBench.run(runs: runs)
+                return try BootBench.run(options)
             case .benchUpdate(let options):
                 stopOnSignals()
                 return try UpdateBench.run(options)

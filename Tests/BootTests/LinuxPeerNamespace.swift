@@ -10,10 +10,12 @@ final class PeerNamespace {
     static let guestAddress = "10.77.0.2"
     static let guestCommandLine = "ip=\(guestAddress)/24 gw=\(hostAddress)"
 
-    let name = "liu-peer-" + UUID().uuidString.prefix(8).lowercased()
+    let name = NetworkNamespaceNames.make("peer")
 
-    /// Creates the namespace and its tap device; removes what it made when a step fails.
+    /// Creates the namespace and its tap device, after removing those killed runs left behind;
+    /// removes what it made when a step fails.
     init() throws {
+        NetworkNamespaceNames.removeStale()
         try PeerCommand.run(["ip", "netns", "add", name]).check()
         do {
             for step in [["ip", "link", "set", "lo", "up"],

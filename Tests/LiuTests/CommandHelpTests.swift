@@ -147,7 +147,7 @@ struct CommandHelpTests {
         let error = try #require(throws: UsageError.self) { try LiuCommand.parse(["bench", "sprint"]) }
         let text = CommandHelp.errorText(error)
         #expect(text.hasPrefix("liu bench: error: unknown benchmark 'sprint'; use one of: storage, signature, boot, update\nUSAGE: liu bench storage "))
-        #expect(text.contains("\n       liu bench boot [--runs N]\n"))
+        #expect(text.contains("\n       liu bench boot [--runs N] [--icount] [--json] [--svg FILE]\n"))
         #expect(text.hasSuffix("\nsee 'liu help bench'"))
         #expect(!text.contains("liu run"))
     }

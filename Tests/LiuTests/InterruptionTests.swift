@@ -45,3 +45,18 @@ struct InterruptionTests {
         if let failure { throw failure }
     }
 }
+
+@Suite("network namespaces left behind")
+struct NetworkNamespaceNameTests {
+    @Test("a namespace is stale when the process in its name no longer runs; others' names are never touched")
+    func staleness() {
+        let mine = NetworkNamespaceNames.make("peer")
+        #expect(mine.hasPrefix("liu-peer-\(getpid())-"))
+        #expect(!NetworkNamespaceNames.isStale(mine))
+        // Above the largest process id Linux hands out (pid_max is at most 2^22).
+        #expect(NetworkNamespaceNames.isStale("liu-http-4194999-abc123"))
+        for other in ["liu-peer-1a2b3c4d", "netns0", "liu-http-x-abc", "liu-peer-0-abc123", "other-peer-4194999-abc123"] {
+            #expect(!NetworkNamespaceNames.isStale(other), "\(other)")
+        }
+    }
+}

@@ -74,7 +74,15 @@ struct LiuCommandTests {
     }
 
     @Test func benchmarksParse() throws {
-        #expect(try LiuCommand.parse(["bench", "boot", "--runs", "3"]) == .benchBoot(runs: 3))
+        #expect(try LiuCommand.parse(["bench", "boot", "--runs", "3"]) == .benchBoot(BootBench.Options(runs: 3)))
+        var boot = BootBench.Options(runs: 2)
+        (boot.icount, boot.json, boot.svg) = (true, true, "b.svg")
+        #expect(try LiuCommand.parse(["bench", "boot", "--runs", "2", "--icount", "--json", "--svg", "b.svg"]) == .benchBoot(boot))
+        let log = "boot timeline (x86_64, TSC 2000000 kHz):\n  entry code                  0.120 ms  at 0.120 ms\n"
+            + "  boot info + memory map      1.005 ms  at 1.125 ms  (skipped)\n  entry to service: 1.300 ms\n"
+        #expect(BootBench.timeline(in: log)?.phases.map(\.name) == ["total", "entry code", "boot info + memory map"])
+        #expect(BootBench.timeline(in: log)?.phases.map(\.nanoseconds) == [1_300_000, 120_000, 1_005_000])
+        #expect(BootBench.timeline(in: "no timeline") == nil)
         #expect(try LiuCommand.parse(["bench", "storage", "--target", "i686", "--tcg"]) == .benchStorage(targets: [.i686], accelerator: .tcg))
         var icount = UpdateBench.Options(targets: [.aarch64], runs: 5)
         icount.icount = true
