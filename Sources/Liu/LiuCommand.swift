@@ -10,6 +10,7 @@ public enum LiuCommand: Equatable {
     case benchSignature(targets: [KernelTarget])
     case benchBoot(runs: Int)
     case benchUpdate(targets: [KernelTarget], machine: Machine?, accelerator: Accelerator?, runs: Int)
+    case benchHttp(targets: [KernelTarget], accelerator: Accelerator?, seconds: Int, updates: Int, connections: Int)
     case push(PushOptions)
     case status(destination: String, json: Bool)
     case keygen(name: String)
@@ -63,6 +64,7 @@ public enum LiuCommand: Equatable {
         case .benchSignature: "bench signature"
         case .benchBoot: "bench boot"
         case .benchUpdate: "bench update"
+        case .benchHttp: "bench http"
         case .push: "push"
         case .status: "status"
         case .keygen: "keygen"
@@ -105,10 +107,10 @@ public enum LiuCommand: Equatable {
         case "bench":
             guard let benchmark = rest.first, !benchmark.hasPrefix("-") else {
                 if rest.first == "-h" || rest.first == "--help" { return .help(command: "bench") }
-                throw UsageError("missing the benchmark: storage, signature, boot or update", command: "bench")
+                throw UsageError("missing the benchmark: storage, signature, boot, update or http", command: "bench")
             }
             guard let spec = CommandHelp.spec("bench \(benchmark)") else {
-                throw UsageError("unknown benchmark '\(benchmark)'; use one of: storage, signature, boot, update", command: "bench")
+                throw UsageError("unknown benchmark '\(benchmark)'; use one of: storage, signature, boot, update, http", command: "bench")
             }
             rest.removeFirst()
             return try parse(rest, for: spec, asked: &asked)
@@ -199,6 +201,14 @@ public enum LiuCommand: Equatable {
             let runs = try options.value(for: "--runs") ?? "30"
             try options.finish()
             return .benchUpdate(targets: targets, machine: machine, accelerator: accelerator, runs: try count(runs))
+        case "bench http":
+            let targets = try targets(named: try options.value(for: "--target") ?? "all")
+            let accelerator = try options.accelerator()
+            let seconds = try count(try options.value(for: "--seconds") ?? "10", option: "--seconds")
+            let updates = try count(try options.value(for: "--updates") ?? "20", option: "--updates")
+            let connections = try count(try options.value(for: "--connections") ?? "64", option: "--connections")
+            try options.finish()
+            return .benchHttp(targets: targets, accelerator: accelerator, seconds: seconds, updates: updates, connections: connections)
         case "bench storage":
             let targets = try targets(named: try options.value(for: "--target") ?? "all")
             let accelerator = try options.accelerator()
@@ -263,8 +273,8 @@ public enum LiuCommand: Equatable {
         return [target]
     }
 
-    static func count(_ text: String) throws(UsageError) -> Int {
-        guard let count = Int(text), count > 0 else { throw UsageError("--runs takes a positive whole number, not '\(text)'") }
+    static func count(_ text: String, option: String = "--runs") throws(UsageError) -> Int {
+        guard let count = Int(text), count > 0 else { throw UsageError("\(option) takes a positive whole number, not '\(text)'") }
         return count
     }
 }

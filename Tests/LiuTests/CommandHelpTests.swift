@@ -17,6 +17,8 @@ private let minimalArguments: [String: [String]] = [
     "bench storage": ["bench", "storage"],
     "bench boot": ["bench", "boot"],
     "bench update": ["bench", "update"],
+    "bench signature": ["bench", "signature"],
+    "bench http": ["bench", "http"],
 ]
 
 private let commandNames = CommandHelp.commands.map(\.name)
@@ -145,7 +147,7 @@ struct CommandHelpTests {
         #expect(LiuTool.main(["bench"]) == 64)
         let error = try #require(throws: UsageError.self) { try LiuCommand.parse(["bench", "sprint"]) }
         let text = CommandHelp.errorText(error)
-        #expect(text.hasPrefix("liu bench: error: unknown benchmark 'sprint'; use one of: storage, boot, update\nUSAGE: liu bench storage "))
+        #expect(text.hasPrefix("liu bench: error: unknown benchmark 'sprint'; use one of: storage, signature, boot, update, http\nUSAGE: liu bench storage "))
         #expect(text.contains("\n       liu bench boot [--runs N]\n"))
         #expect(text.hasSuffix("\nsee 'liu help bench'"))
         #expect(!text.contains("liu run"))
