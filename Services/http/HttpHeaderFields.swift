@@ -9,7 +9,8 @@ struct HeaderFields {
     private var connectionKeepAlive = false
 
     /// The largest `Content-Length` read as a number; larger ones are refused as too large.
-    static let lengthLimit = 1 << 40
+    /// Below Int32.max / 10, so reading one more digit cannot overflow on i686.
+    static let lengthLimit = 100_000_000
 
     /// Reads one `name: value` line; returns a refusal when it is malformed or contradicts an
     /// earlier one.

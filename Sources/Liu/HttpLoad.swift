@@ -56,7 +56,7 @@ public enum HttpLoad {
     }
 }
 
-/// A program whose output is collected; it dies with liu (see `QEMUInstance`).
+/// A program whose output is collected; it dies with liu (`setpriv --pdeathsig`, as QEMU).
 final class ChildOutput: @unchecked Sendable {
     private let process = Process()
     private let file = FileManager.default.temporaryDirectory.appendingPathComponent("liu-child-\(UUID().uuidString).out")
@@ -68,8 +68,22 @@ final class ChildOutput: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: file)
         process.standardError = process.standardOutput
         process.standardInput = FileHandle.nullDevice
+        // Its own thread, which lives until the program ends (the parent-death signal fires when
+        // the starting thread ends), with no signal blocked: a child inherits the thread's mask,
+        // and test runners block SIGINT, which wrk needs to stop and print its summary.
         let process = process
-        try SpawningThread.shared.perform { try process.run() }
+        let started = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: (any Error)?
+        Thread {
+            var none = sigset_t()
+            sigemptyset(&none)
+            pthread_sigmask(SIG_SETMASK, &none, nil)
+            do { try process.run() } catch { failure = error }
+            started.signal()
+            if failure == nil { process.waitUntilExit() }
+        }.start()
+        started.wait()
+        if let failure { throw failure }
     }
 
     deinit { try? FileManager.default.removeItem(at: file) }
