@@ -164,7 +164,7 @@ public enum CommandHelp {
     static let benchHttp = CommandSpec(
         name: "bench http",
         abstract: "Load the http service with wrk, also during updates.",
-        discussion: "Boots the http service on a tap device in a network namespace of its own (root; QEMU's forwarded ports take connections too slowly for wrk) and runs wrk -c CONNECTIONS -t 2 --latency over keep-alive: for --seconds without updates, then until --updates updates alternating two labelled builds are confirmed (--updates 1000 is the soak). Prints requests/s, p50/p99/max latency, non-2xx responses and socket errors, and the updates' downtime.",
+        discussion: "Boots the http service on a tap device in a network namespace of its own (root; QEMU's forwarded ports take connections too slowly for wrk) and runs wrk -c CONNECTIONS -t 2 --timeout 10s --latency over keep-alive: for --seconds without updates, then until --updates updates alternating two labelled builds are confirmed (--updates 1000 is the soak). Prints requests/s, p50/p99/max latency, non-2xx responses and socket errors, and the updates' downtime.",
         options: [
             OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
             OptionSpec("--kvm", "Run under KVM.", group: "accelerator"),

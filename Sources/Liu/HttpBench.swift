@@ -36,15 +36,15 @@ enum HttpBench {
             guard case .confirmed(_, let downtime) = answer else { return nil }
             return DowntimeSummary(downtime)?.phases.first { $0.name == "total" }.map { Double($0.nanoseconds) / 1e6 }
         }.sorted()
-        var line = "\(label), wrk -c \(connections) -t 2 --latency"
+        var line = "\(label), wrk -c \(connections) -t 2 --timeout 10s --latency"
         if updates == 0 {
             line += String(format: ", %.0f s without updates: ", outcome.seconds)
         } else {
-            line += String(format: " during %d of %d updates confirmed in %.0f s", downtimes.count, updates, outcome.seconds)
+            line += String(format: ", %.0f s during %d updates (%d confirmed", outcome.seconds, updates, downtimes.count)
             if !downtimes.isEmpty {
-                line += String(format: " (downtime median %.1f ms, max %.1f ms)", downtimes[downtimes.count / 2], downtimes.last!)
+                line += String(format: ", downtime median %.1f ms, max %.1f ms", downtimes[downtimes.count / 2], downtimes.last!)
             }
-            line += ": "
+            line += "): "
         }
         print(line + wrk.summary)
         if let refused = outcome.answers.first(where: { if case .confirmed = $0 { false } else { true } }) {

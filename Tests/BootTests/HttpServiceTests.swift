@@ -110,10 +110,11 @@ struct HttpServiceTests {
         }
     }
 
-    @Test("a client that sends a header byte every 300 ms gets 408 at the head deadline and is closed",
+    @Test("a client that sends a header byte every 300 ms gets 408 at the head deadline and is closed; an idle one is closed at the idle deadline",
           arguments: KernelTarget.allCases)
     func slowClient(_ target: KernelTarget) throws {
-        try HttpGuest.with(target, commandLine: "http.head-timeout-ms=2000") { http in
+        try HttpGuest.with(target, commandLine: "http.head-timeout-ms=2000 http.idle-timeout-ms=4000") { http in
+            let idle = try http.connect()
             let slow = try http.connect()
             let started = Date()
             var answer: HttpReply?
@@ -127,6 +128,9 @@ struct HttpServiceTests {
             #expect(answer?.status == 408 && answer?.field("connection") == "close", "\(String(describing: answer))")
             #expect(seconds >= 1.9 && seconds < 6, "answered after \(seconds) s; the deadline is 2 s")
             #expect(try slow.isClosedByServer())
+            #expect(try idle.isClosedByServer(), "an idle connection is closed without a response")
+            let idleSeconds = Date().timeIntervalSince(started)
+            #expect(idleSeconds >= 3.9 && idleSeconds < 8, "closed after \(idleSeconds) s; the idle deadline is 4 s")
             let other = try http.connect()
             try other.send("GET /style.css HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(try other.response().status == 200)
