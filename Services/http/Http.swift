@@ -42,7 +42,6 @@ final class Http: Service {
     /// Printed once the service serves: console output is slow and would count as downtime.
     func started(_ system: System) {
         if system.lastUpdate != nil { state.updates += 1 }
-        _ = Site.files                  // builds large.txt now rather than at its first request
         Console.write("http: version ")
         Console.write(system.version)
         Console.write(" listening on TCP port 80")

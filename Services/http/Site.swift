@@ -12,13 +12,17 @@ enum Site {
         File(path: "/index.html", contentType: "text/html; charset=utf-8", body: bytes(indexHTML)),
         File(path: "/style.css", contentType: "text/css; charset=utf-8", body: bytes(styleCSS)),
         File(path: "/favicon.ico", contentType: "image/x-icon", body: favicon),
-        File(path: "/large.txt", contentType: "text/plain; charset=utf-8", body: largeText()),
     ]
 
+    /// Built at its first request (a global is initialised on first use), not at each image's
+    /// start: the service serves nothing else while it is built.
+    static let large = File(path: "/large.txt", contentType: "text/plain; charset=utf-8", body: largeText())
+
     static func file(at path: ArraySlice<UInt8>) -> File? {
-        files.first { file in
-            path.elementsEqual(UnsafeRawBufferPointer(start: file.path.utf8Start, count: file.path.utf8CodeUnitCount))
+        let matches = { (file: StaticString) in
+            path.elementsEqual(UnsafeRawBufferPointer(start: file.utf8Start, count: file.utf8CodeUnitCount))
         }
+        return matches("/large.txt") ? large : files.first { matches($0.path) }
     }
 
     private static func bytes(_ text: StaticString) -> [UInt8] {
