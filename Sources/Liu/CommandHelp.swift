@@ -12,10 +12,10 @@ public enum CommandHelp {
     static let descriptionColumn = 26
 
     /// Every command, in the order `liu help` lists them.
-    public static let commands: [CommandSpec] = [new, build, run, push, status, keygen, sign, verify, demo, benchStorage, benchSignature, benchBoot, benchUpdate, help]
+    public static let commands: [CommandSpec] = [new, build, run, push, status, keygen, sign, verify, demo, benchStorage, benchSignature, benchBoot, benchUpdate, benchHttp, help]
 
     /// The commands `bench` groups.
-    static let benchmarks: [CommandSpec] = [benchStorage, benchSignature, benchBoot, benchUpdate]
+    static let benchmarks: [CommandSpec] = [benchStorage, benchSignature, benchBoot, benchUpdate, benchHttp]
 
     /// The command named `name` ("run", "bench storage").
     public static func spec(_ name: String) -> CommandSpec? {
@@ -167,6 +167,19 @@ public enum CommandHelp {
             OptionSpec("--runs", value: "N", "Updates per target, machine and accelerator.", default: "30"),
             OptionSpec("--json", "Print one JSON document (per row: each phase's median, min and max) instead of text."),
             OptionSpec("--svg", value: "FILE", "Also write the median phases as a stacked bar chart (SVG)."),
+        ])
+
+    static let benchHttp = CommandSpec(
+        name: "bench http",
+        abstract: "Load the http service with wrk, also during updates.",
+        discussion: "Boots the http service on a tap device in a network namespace of its own (root; QEMU's forwarded ports take connections too slowly for wrk) and runs wrk -c CONNECTIONS -t 2 --timeout 10s --latency over keep-alive: for --seconds without updates, then until --updates updates alternating two labelled builds are confirmed (--updates 1000 is the soak). Prints requests/s, p50/p99/max latency, non-2xx responses and socket errors, and the updates' downtime.",
+        options: [
+            OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
+            OptionSpec("--kvm", "Run under KVM.", group: "accelerator"),
+            OptionSpec("--tcg", "Run under TCG (the default).", group: "accelerator"),
+            OptionSpec("--seconds", value: "N", "The length of the run without updates.", default: "10"),
+            OptionSpec("--updates", value: "N", "Live updates during the second run.", default: "20"),
+            OptionSpec("--connections", value: "N", "wrk's connections.", default: "64"),
         ])
 
     static let help = CommandSpec(

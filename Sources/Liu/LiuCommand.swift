@@ -10,6 +10,7 @@ public enum LiuCommand: Equatable {
     case benchSignature(targets: [KernelTarget])
     case benchBoot(BootBench.Options)
     case benchUpdate(UpdateBench.Options)
+    case benchHttp(targets: [KernelTarget], accelerator: Accelerator?, seconds: Int, updates: Int, connections: Int)
     case push(PushOptions)
     case status(destination: String, json: Bool)
     case keygen(name: String)
@@ -63,6 +64,7 @@ public enum LiuCommand: Equatable {
         case .benchSignature: "bench signature"
         case .benchBoot: "bench boot"
         case .benchUpdate: "bench update"
+        case .benchHttp: "bench http"
         case .push: "push"
         case .status: "status"
         case .keygen: "keygen"
@@ -210,6 +212,14 @@ public enum LiuCommand: Equatable {
             bench.svg = try options.value(for: "--svg")
             try options.finish()
             return .benchUpdate(bench)
+        case "bench http":
+            let targets = try targets(named: try options.value(for: "--target") ?? "all")
+            let accelerator = try options.accelerator()
+            let seconds = try count(try options.value(for: "--seconds") ?? "10", option: "--seconds")
+            let updates = try count(try options.value(for: "--updates") ?? "20", option: "--updates")
+            let connections = try count(try options.value(for: "--connections") ?? "64", option: "--connections")
+            try options.finish()
+            return .benchHttp(targets: targets, accelerator: accelerator, seconds: seconds, updates: updates, connections: connections)
         case "bench storage":
             let targets = try targets(named: try options.value(for: "--target") ?? "all")
             let accelerator = try options.accelerator()
@@ -274,8 +284,8 @@ public enum LiuCommand: Equatable {
         return [target]
     }
 
-    static func count(_ text: String) throws(UsageError) -> Int {
-        guard let count = Int(text), count > 0 else { throw UsageError("--runs takes a positive whole number, not '\(text)'") }
+    static func count(_ text: String, option: String = "--runs") throws(UsageError) -> Int {
+        guard let count = Int(text), count > 0 else { throw UsageError("\(option) takes a positive whole number, not '\(text)'") }
         return count
     }
 }

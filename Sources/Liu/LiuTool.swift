@@ -36,6 +36,10 @@ public enum LiuTool {
             case .benchUpdate(let options):
                 stopOnSignals()
                 return try UpdateBench.run(options)
+            case .benchHttp(let targets, let accelerator, let seconds, let updates, let connections):
+                stopOnSignals()
+                return try HttpBench.run(targets: targets, accelerator: accelerator ?? .tcg, seconds: seconds, updates: updates,
+                                         connections: connections)
             case .push(let options):
                 return try Push.run(options)
             case .status(let destination, let json):

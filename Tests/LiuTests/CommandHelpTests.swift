@@ -18,6 +18,7 @@ private let minimalArguments: [String: [String]] = [
     "bench signature": ["bench", "signature"],
     "bench boot": ["bench", "boot"],
     "bench update": ["bench", "update"],
+    "bench http": ["bench", "http"],
 ]
 
 private let commandNames = CommandHelp.commands.map(\.name)
@@ -146,7 +147,7 @@ struct CommandHelpTests {
         #expect(LiuTool.main(["bench"]) == 64)
         let error = try #require(throws: UsageError.self) { try LiuCommand.parse(["bench", "sprint"]) }
         let text = CommandHelp.errorText(error)
-        #expect(text.hasPrefix("liu bench: error: unknown benchmark 'sprint'; use one of: storage, signature, boot, update\nUSAGE: liu bench storage "))
+        #expect(text.hasPrefix("liu bench: error: unknown benchmark 'sprint'; use one of: storage, signature, boot, update, http\nUSAGE: liu bench storage "))
         #expect(text.contains("\n       liu bench boot [--runs N] [--icount] [--json] [--svg FILE]\n"))
         #expect(text.hasSuffix("\nsee 'liu help bench'"))
         #expect(!text.contains("liu run"))
