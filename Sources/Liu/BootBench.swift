@@ -17,7 +17,6 @@ public enum BootBench {
 
     static func run(_ options: Options) throws -> Int32 {
         let builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
-        let unit = options.icount ? "instructions" : "ns"
         if !options.json {
             print("target   machine  accel  image      entry→service (median/min/max)      whole QEMU process")
         }
@@ -56,15 +55,8 @@ public enum BootBench {
                 }
             }
         }
-        if options.json {
-            let document: [String: Any] = ["benchmark": "boot", "runs": options.runs, "failures": failures, "rows": rows.map { $0.json(unit: unit) }]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
-        }
-        if let svg = options.svg {
-            let title = "Cold boot timeline (hello service, \(options.icount ? "guest instructions, QEMU -icount shift=0" : "kernel clock"))"
-            try DowntimeChart.svg(rows, title: title, unit: unit).write(toFile: svg, atomically: true, encoding: .utf8)
-            if !options.json { print("liu bench boot: wrote \(svg)") }
-        }
+        try PhaseStatistics.finish(rows, benchmark: "boot", runs: options.runs, failures: failures, icount: options.icount,
+                                   json: options.json, svg: options.svg, subject: "Cold boot timeline (hello service")
         return failures == 0 ? 0 : 1
     }
 

@@ -37,6 +37,22 @@ public struct PhaseStatistics: Equatable, Sendable {
     /// The phases after "total".
     public var parts: ArraySlice<Phase> { phases.dropFirst() }
 
+    /// What `liu bench boot` and `liu bench update` do with their rows at the end: `--json` prints
+    /// them as one document, `--svg` draws them (`subject`: "Cold boot timeline (hello service").
+    static func finish(_ rows: [PhaseStatistics], benchmark: String, runs: Int, failures: Int32, icount: Bool, json: Bool,
+                       svg: String?, subject: String) throws {
+        let unit = icount ? "instructions" : "ns"
+        if json {
+            let document: [String: Any] = ["benchmark": benchmark, "runs": runs, "failures": failures, "rows": rows.map { $0.json(unit: unit) }]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+        }
+        if let svg {
+            let title = "\(subject), \(icount ? "guest instructions, QEMU -icount shift=0" : "kernel clock"))"
+            try DowntimeChart.svg(rows, title: title, unit: unit).write(toFile: svg, atomically: true, encoding: .utf8)
+            if !json { print("liu bench \(benchmark): wrote \(svg)") }
+        }
+    }
+
     /// For `--json`: label, updates, unit and each phase's median, min and max.
     public func json(unit: String) -> [String: Any] {
         ["label": label, "updates": updates, "unit": unit,

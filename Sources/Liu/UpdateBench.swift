@@ -51,15 +51,8 @@ public enum UpdateBench {
                 }
             }
         }
-        if options.json {
-            let document: [String: Any] = ["benchmark": "update", "runs": options.runs, "failures": failures, "rows": rows.map { $0.json(unit: unit) }]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
-        }
-        if let svg = options.svg {
-            let title = "Live-update downtime by phase (counter service, \(options.icount ? "guest instructions, QEMU -icount shift=0" : "kernel clock"))"
-            try DowntimeChart.svg(rows, title: title, unit: unit).write(toFile: svg, atomically: true, encoding: .utf8)
-            if !options.json { print("liu bench update: wrote \(svg)") }
-        }
+        try PhaseStatistics.finish(rows, benchmark: "update", runs: options.runs, failures: failures, icount: options.icount,
+                                   json: options.json, svg: options.svg, subject: "Live-update downtime by phase (counter service")
         return failures == 0 ? 0 : 1
     }
 
