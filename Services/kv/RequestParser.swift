@@ -12,7 +12,7 @@ enum ParsedRequest {
     case incomplete(needed: Int)
     /// The input cannot be a request: the reply is `-ERR Protocol error: …` and the
     /// connection closes, as Redis does.
-    case malformed(StaticString)
+    case malformed(Bytes)
 }
 
 struct RequestParser {
@@ -31,19 +31,19 @@ struct RequestParser {
 
     private func parseArray(_ input: UnsafeRawBufferPointer) -> ParsedRequest {
         guard let (count, afterCount) = lengthLine(input, from: 1) else { return .incomplete(needed: 0) }
-        guard let count, count <= Int64(Self.maximumArguments) else { return .malformed("invalid multibulk length") }
+        guard let count, count <= Int64(Self.maximumArguments) else { return .malformed(Bytes("invalid multibulk length")) }
         guard count > 0 else { return .request([], length: afterCount) }
         var arguments: [Bytes] = []
         var position = afterCount
         for _ in 0..<count {
             guard position < input.count else { return .incomplete(needed: 0) }
-            guard input[position] == UInt8(ascii: "$") else { return .malformed("expected '$'") }
+            guard input[position] == UInt8(ascii: "$") else { return .malformed(Bytes("expected '$', got '") + [input[position], 39]) }
             guard let (length, afterLength) = lengthLine(input, from: position + 1) else { return .incomplete(needed: 0) }
-            guard let length, length >= 0, length <= Int64(maximumRequest) else { return .malformed("invalid bulk length") }
+            guard let length, length >= 0, length <= Int64(maximumRequest) else { return .malformed(Bytes("invalid bulk length")) }
             let end = afterLength + Int(length)
-            guard end <= maximumRequest else { return .malformed("request too large") }
+            guard end <= maximumRequest else { return .malformed(Bytes("request too large")) }
             guard end + 2 <= input.count else { return .incomplete(needed: end + 2) }
-            guard input[end] == 13, input[end + 1] == 10 else { return .malformed("bulk string not terminated by CRLF") }
+            guard input[end] == 13, input[end + 1] == 10 else { return .malformed(Bytes("bulk string not terminated by CRLF")) }
             arguments.append(Bytes(input[afterLength..<end]))
             position = end + 2
         }
@@ -66,12 +66,12 @@ struct RequestParser {
 
     private func parseInline(_ input: UnsafeRawBufferPointer) -> ParsedRequest {
         guard let newline = input.firstIndex(of: 10) else {
-            return input.count > Self.maximumLine ? .malformed("too big inline request") : .incomplete(needed: 0)
+            return input.count > Self.maximumLine ? .malformed(Bytes("too big inline request")) : .incomplete(needed: 0)
         }
-        guard newline <= Self.maximumLine else { return .malformed("too big inline request") }
+        guard newline <= Self.maximumLine else { return .malformed(Bytes("too big inline request")) }
         var line = input[..<newline]
         if line.last == 13 { line = line.dropLast() }
-        guard let words = Self.splitArguments(line) else { return .malformed("unbalanced quotes in request") }
+        guard let words = Self.splitArguments(line) else { return .malformed(Bytes("unbalanced quotes in request")) }
         return .request(words, length: newline + 1)
     }
 

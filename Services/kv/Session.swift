@@ -87,7 +87,7 @@ final class Session {
             case .incomplete(let needed):
                 let waiting = input.count - offset
                 // It already fills the receive buffer: it can never complete.
-                guard waiting < parser.maximumRequest else { return refuse("request too large", into: &reply, input) }
+                guard waiting < parser.maximumRequest else { return refuse(Bytes("request too large"), into: &reply, input) }
                 inputNeeded = max(needed, waiting + 1)
                 return offset
             case .malformed(let reason):
@@ -98,8 +98,8 @@ final class Session {
     }
 
     /// `-ERR Protocol error: REASON`, then the connection closes; the rest of the input is dropped.
-    private func refuse(_ reason: StaticString, into reply: inout Reply, _ input: UnsafeRawBufferPointer) -> Int {
-        reply.error(Bytes("ERR Protocol error: ") + Bytes(reason))
+    private func refuse(_ reason: Bytes, into reply: inout Reply, _ input: UnsafeRawBufferPointer) -> Int {
+        reply.error(Bytes("ERR Protocol error: ") + reason)
         reply.closeConnection = true
         return input.count
     }
