@@ -1,10 +1,12 @@
 import Kernel
 
 /// INFO's text: `# Section` headers and `field:value` lines, CRLF-separated, for the
-/// sections server, clients, memory, stats, keyspace and liveupdate (this service's own:
-/// the image's version, the updates the keyspace went through and the last one's downtime).
+/// sections server, clients, memory, stats, keyspace, and this service's own: liveupdate (the
+/// image's version, the updates the keyspace went through and the last one's downtime) and
+/// network (the kernel's frame, retransmission and drop counters, to tell a slow client from
+/// a lossy path).
 enum InfoReport {
-    static let sections: [StaticString] = ["server", "clients", "memory", "stats", "keyspace", "liveupdate"]
+    static let sections: [StaticString] = ["server", "clients", "memory", "stats", "keyspace", "liveupdate", "network"]
 
     /// The sections named (any case; none, `all`, `default` or `everything`: every one).
     static func text(_ server: KvServer, sections requested: [Bytes]) -> Bytes {
@@ -55,6 +57,16 @@ enum InfoReport {
             value.appendDecimal(server.keyspace.volatileCount)
             value += Bytes(",avg_ttl=0")
             line("db0", value)
+        case Bytes("network"):
+            guard let stats = server.system?.network?.stats else { return }
+            number("frames_received", Int64(stats.framesReceived))
+            number("frames_sent", Int64(stats.framesSent))
+            number("tcp_retransmissions", Int64(stats.retransmissions))
+            number("tcp_resets_sent", Int64(stats.resetsSent))
+            number("dropped_backlog_full", Int64(stats[.backlogFull]))
+            number("dropped_unacceptable_segment", Int64(stats[.unacceptableSegment]))
+            number("dropped_no_listener", Int64(stats[.noListener]))
+            number("dropped_total", Int64(stats.totalDropped))
         default:
             line("version", Array(server.version.utf8))
             number("updates", server.updates)

@@ -35,10 +35,14 @@ struct RequestParser {
         guard count > 0 else { return .request([], length: afterCount) }
         var arguments: [Bytes] = []
         var position = afterCount
-        for _ in 0..<count {
-            guard position < input.count else { return .incomplete(needed: 0) }
+        for parsed in 0..<Int(count) {
+            // Each argument left takes at least 6 bytes (`$0\r\n\r\n`): a request that cannot
+            // fit is refused now, not re-parsed with every segment until the buffer is full.
+            let needed = position + (Int(count) - parsed) * 6
+            guard needed <= maximumRequest else { return .malformed(Bytes("request too large")) }
+            guard position < input.count else { return .incomplete(needed: needed) }
             guard input[position] == UInt8(ascii: "$") else { return .malformed(Bytes("expected '$', got '") + [input[position], 39]) }
-            guard let (length, afterLength) = lengthLine(input, from: position + 1) else { return .incomplete(needed: 0) }
+            guard let (length, afterLength) = lengthLine(input, from: position + 1) else { return .incomplete(needed: needed) }
             guard let length, length >= 0, length <= Int64(maximumRequest) else { return .malformed(Bytes("invalid bulk length")) }
             let end = afterLength + Int(length)
             guard end <= maximumRequest else { return .malformed(Bytes("request too large")) }

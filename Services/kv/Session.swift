@@ -71,6 +71,9 @@ final class Session {
             output = reply.bytes
             outputStart = 0
         }
+        // After QUIT or a protocol error the rest of the input is dropped, so a client still
+        // sending is not held up by a full window.
+        if closing { connection.consume(connection.availableBytes) }
         if output.count == outputStart && (closing || connection.isAtEndOfStream) { connection.close() }
     }
 

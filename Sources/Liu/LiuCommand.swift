@@ -10,6 +10,7 @@ public enum LiuCommand: Equatable {
     case benchSignature(targets: [KernelTarget])
     case benchBoot(runs: Int)
     case benchUpdate(targets: [KernelTarget], machine: Machine?, accelerator: Accelerator?, runs: Int)
+    case benchKv(targets: [KernelTarget], accelerator: Accelerator, requests: Int, keyCounts: [Int], soakUpdates: Int)
     case push(PushOptions)
     case status(destination: String, json: Bool)
     case keygen(name: String)
@@ -63,6 +64,7 @@ public enum LiuCommand: Equatable {
         case .benchSignature: "bench signature"
         case .benchBoot: "bench boot"
         case .benchUpdate: "bench update"
+        case .benchKv: "bench kv"
         case .push: "push"
         case .status: "status"
         case .keygen: "keygen"
@@ -105,10 +107,10 @@ public enum LiuCommand: Equatable {
         case "bench":
             guard let benchmark = rest.first, !benchmark.hasPrefix("-") else {
                 if rest.first == "-h" || rest.first == "--help" { return .help(command: "bench") }
-                throw UsageError("missing the benchmark: storage, signature, boot or update", command: "bench")
+                throw UsageError("missing the benchmark: storage, signature, boot, update or kv", command: "bench")
             }
             guard let spec = CommandHelp.spec("bench \(benchmark)") else {
-                throw UsageError("unknown benchmark '\(benchmark)'; use one of: storage, signature, boot, update", command: "bench")
+                throw UsageError("unknown benchmark '\(benchmark)'; use one of: storage, signature, boot, update, kv", command: "bench")
             }
             rest.removeFirst()
             return try parse(rest, for: spec, asked: &asked)
@@ -199,6 +201,18 @@ public enum LiuCommand: Equatable {
             let runs = try options.value(for: "--runs") ?? "30"
             try options.finish()
             return .benchUpdate(targets: targets, machine: machine, accelerator: accelerator, runs: try count(runs))
+        case "bench kv":
+            let targets = try targets(named: try options.value(for: "--target") ?? "x86_64")
+            let accelerator = try options.accelerator() ?? .tcg
+            let requests = try count(try options.value(for: "--requests") ?? "100000", option: "--requests")
+            let keyCounts = try (try options.value(for: "--keys") ?? "0,10000,100000,1000000").split(separator: ",", omittingEmptySubsequences: false)
+                .map { word throws(UsageError) in
+                    guard let keys = Int(word), keys >= 0 else { throw UsageError("--keys takes counts separated by commas, not '\(word)'") }
+                    return keys
+                }
+            let soakUpdates = try options.value(for: "--updates").map { value throws(UsageError) in try count(value, option: "--updates") } ?? 0
+            try options.finish()
+            return .benchKv(targets: targets, accelerator: accelerator, requests: requests, keyCounts: keyCounts, soakUpdates: soakUpdates)
         case "bench storage":
             let targets = try targets(named: try options.value(for: "--target") ?? "all")
             let accelerator = try options.accelerator()
@@ -263,8 +277,8 @@ public enum LiuCommand: Equatable {
         return [target]
     }
 
-    static func count(_ text: String) throws(UsageError) -> Int {
-        guard let count = Int(text), count > 0 else { throw UsageError("--runs takes a positive whole number, not '\(text)'") }
+    static func count(_ text: String, option: String = "--runs") throws(UsageError) -> Int {
+        guard let count = Int(text), count > 0 else { throw UsageError("\(option) takes a positive whole number, not '\(text)'") }
         return count
     }
 }

@@ -36,6 +36,10 @@ public enum LiuTool {
             case .benchUpdate(let targets, let machine, let accelerator, let runs):
                 stopOnSignals()
                 return try UpdateBench.run(targets: targets, machine: machine, accelerator: accelerator, runs: runs)
+            case .benchKv(let targets, let accelerator, let requests, let keyCounts, let soakUpdates):
+                stopOnSignals()
+                return try KvBench.run(KvBench.Options(targets: targets, accelerator: accelerator, requests: requests,
+                                                       keyCounts: keyCounts, soakUpdates: soakUpdates))
             case .push(let options):
                 return try Push.run(options)
             case .status(let destination, let json):

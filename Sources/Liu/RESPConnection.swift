@@ -11,6 +11,11 @@ public enum RESPValue: Equatable, Sendable {
     case bulk([UInt8]?)
     case array([RESPValue]?)
 
+    public var isError: Bool {
+        if case .error = self { return true }
+        return false
+    }
+
     /// A bulk string's text.
     public var text: String? {
         if case .bulk(let bytes?) = self { return String(decoding: bytes, as: UTF8.self) }

@@ -59,9 +59,10 @@ public final class RedisBenchmark: @unchecked Sendable {
         return process.isRunning ? nil : process.terminationStatus
     }
 
+    /// Kills it: SIGKILL, since a test runner's threads may start it with SIGTERM blocked.
     public func stop() {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 

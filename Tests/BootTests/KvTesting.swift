@@ -14,8 +14,9 @@ enum KvTesting {
     static func with(_ target: KernelTarget, label: String? = nil, commandLine: String = "", memoryMiB: Int? = nil,
                      _ body: (KvGuest) throws -> Void) throws {
         let image = try label.map { try KernelImages.image(target, "kv", label: $0) } ?? KernelImages.image(target, "kv")
+        let manifest = try ServiceManifest(folder: KernelImages.packageRoot.appendingPathComponent("Services/kv"))
         let guest = try KvGuest(target: target, machine: target.machines[0], accelerator: .tcg, image: image,
-                                commandLine: commandLine, memoryMiB: memoryMiB)
+                                commandLine: commandLine, memoryMiB: memoryMiB ?? manifest.memoryMiB)
         defer {
             let run = guest.stop()
             #expect(run.exit == .timedOut, "the kv service ended: \(run.exit)\n\(run.serialOutput)")

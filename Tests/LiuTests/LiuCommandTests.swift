@@ -76,6 +76,10 @@ struct LiuCommandTests {
     @Test func benchmarksParse() throws {
         #expect(try LiuCommand.parse(["bench", "boot", "--runs", "3"]) == .benchBoot(runs: 3))
         #expect(try LiuCommand.parse(["bench", "storage", "--target", "i686", "--tcg"]) == .benchStorage(targets: [.i686], accelerator: .tcg))
+        #expect(try LiuCommand.parse(["bench", "kv"])
+            == .benchKv(targets: [.x86_64], accelerator: .tcg, requests: 100_000, keyCounts: [0, 10_000, 100_000, 1_000_000], soakUpdates: 0))
+        #expect(try LiuCommand.parse(["bench", "kv", "--target", "all", "--kvm", "--requests", "5000", "--keys", "0,500", "--updates", "1000"])
+            == .benchKv(targets: KernelTarget.allCases, accelerator: .kvm, requests: 5000, keyCounts: [0, 500], soakUpdates: 1000))
     }
 
     @Test func kvmIsRefusedForAForeignArchitecture() {
