@@ -17,15 +17,7 @@ enum HashCommands {
             case .found(let hash): if let value = hash[arguments[2]] { reply.bulk(value) } else { reply.null() }
             }
         },
-        Command("hdel", arity: -3) { server, arguments, reply in
-            switch server.keyspace.hash(arguments[1]) {
-            case .missing: reply.integer(0)
-            case .wrongType: reply.wrongType()
-            case .found(let hash):
-                reply.integer(arguments.dropFirst(2).filter { hash.remove($0) }.count)
-                server.keyspace.removeIfEmpty(arguments[1], count: hash.count)
-            }
-        },
+        Command("hdel", arity: -3) { server, arguments, reply in server.keyspace.removeElements(arguments, server.keyspace.hash, into: &reply) },
         Command("hgetall", arity: 2) { server, arguments, reply in
             switch server.keyspace.hash(arguments[1]) {
             case .missing: reply.arrayHeader(0)

@@ -65,3 +65,37 @@ extension Keyspace {
         }
     }
 }
+
+/// A hash or a set: elements that HDEL and SREM remove.
+protocol ElementContainer: MeteredValue {
+    var count: Int { get }
+    func remove(_ element: Bytes) -> Bool
+}
+
+extension HashValue: ElementContainer {}
+extension SetValue: ElementContainer {}
+
+extension Keyspace {
+    /// HDEL and SREM (`COMMAND KEY ELEMENT…`): replies how many of the elements were there,
+    /// and removes the key its last element left.
+    func removeElements<T: ElementContainer>(_ arguments: [Bytes], _ lookup: (Bytes) -> Typed<T>, into reply: inout Reply) {
+        switch lookup(arguments[1]) {
+        case .missing: reply.integer(0)
+        case .wrongType: reply.wrongType()
+        case .found(let container):
+            reply.integer(arguments.dropFirst(2).filter { container.remove($0) }.count)
+            removeIfEmpty(arguments[1], count: container.count)
+        }
+    }
+}
+
+/// The optional COUNT of LPOP, RPOP and SPOP (`COMMAND KEY [COUNT]`): `.some(nil)` without
+/// one, nil (with the error replied) when it is not a number at least 0.
+func popCount(_ arguments: [Bytes], into reply: inout Reply) -> Int64?? {
+    guard arguments.count == 3 else { return .some(nil) }
+    guard let count = arguments[2].integer, count >= 0 else {
+        reply.notPositive()
+        return nil
+    }
+    return count
+}

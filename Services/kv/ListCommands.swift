@@ -55,11 +55,7 @@ enum ListCommands {
     /// (a null array without the key).
     private static func pop(_ server: KvServer, _ arguments: [Bytes], front: Bool, _ reply: inout Reply) {
         guard arguments.count <= 3 else { return CommandTable.wrongArity(front ? Bytes("lpop") : Bytes("rpop"), into: &reply) }
-        var count: Int64?
-        if arguments.count == 3 {
-            guard let number = arguments[2].integer, number >= 0 else { return reply.notPositive() }
-            count = number
-        }
+        guard let count = popCount(arguments, into: &reply) else { return }
         switch server.keyspace.list(arguments[1]) {
         case .wrongType: reply.wrongType()
         case .missing: if count == nil { reply.null() } else { reply.nullArray() }

@@ -9,15 +9,7 @@ enum SetCommands {
             }
             reply.integer(arguments.dropFirst(2).filter { set.add($0) }.count)
         },
-        Command("srem", arity: -3) { server, arguments, reply in
-            switch server.keyspace.set(arguments[1]) {
-            case .missing: reply.integer(0)
-            case .wrongType: reply.wrongType()
-            case .found(let set):
-                reply.integer(arguments.dropFirst(2).filter { set.remove($0) }.count)
-                server.keyspace.removeIfEmpty(arguments[1], count: set.count)
-            }
-        },
+        Command("srem", arity: -3) { server, arguments, reply in server.keyspace.removeElements(arguments, server.keyspace.set, into: &reply) },
         Command("smembers", arity: 2) { server, arguments, reply in
             switch server.keyspace.set(arguments[1]) {
             case .missing: reply.arrayHeader(0)
@@ -45,11 +37,7 @@ enum SetCommands {
     /// SPOP KEY [COUNT]: one random member (or nil), or with a count an array of up to COUNT.
     private static func spop(_ server: KvServer, _ arguments: [Bytes], _ reply: inout Reply) {
         guard arguments.count <= 3 else { return reply.syntaxError() }
-        var count: Int64?
-        if arguments.count == 3 {
-            guard let number = arguments[2].integer, number >= 0 else { return reply.notPositive() }
-            count = number
-        }
+        guard let count = popCount(arguments, into: &reply) else { return }
         switch server.keyspace.set(arguments[1]) {
         case .wrongType: reply.wrongType()
         case .missing: if count == nil { reply.null() } else { reply.arrayHeader(0) }
