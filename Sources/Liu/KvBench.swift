@@ -17,6 +17,8 @@ enum KvBench {
     /// copy in the storage area.
     static let memoryMiB = 1536
     static let commandLine = "kv.maxmemory=0 liu.storage=\(384 << 20)"
+    /// Updates pushed back to back while the loaded run goes on, at most.
+    static let updatesDuringRun = 100
     /// The last keyspace measured: 64 MiB of values in 1024 keys.
     static let largeValues = (keys: 1024, bytes: 64 * 1024)
 
@@ -48,13 +50,14 @@ enum KvBench {
         return failures == 0 ? 0 : 1
     }
 
-    /// One redis-benchmark run without updates, then one with updates pushed back to back.
+    /// One redis-benchmark run without updates, then one with updates pushed back to back
+    /// (up to `updatesDuringRun`).
     private static func throughput(_ label: String, _ guest: KvGuest, bundles: [[UInt8]], requests: Int) throws {
         let quiet = try RedisBenchmark(port: guest.hostPort, requests: requests)
         try finish(quiet, label: "\(label): without updates")
         let loaded = try RedisBenchmark(port: guest.hostPort, requests: requests)
         var updates = 0
-        while loaded.isRunning {
+        while loaded.isRunning && updates < updatesDuringRun {
             try expectConfirmed(try guest.push(bundles[updates % 2]), update: updates + 1)
             updates += 1
         }
@@ -62,13 +65,14 @@ enum KvBench {
     }
 
     private static func finish(_ benchmark: RedisBenchmark, label: String) throws {
-        let status = benchmark.wait(timeout: 3600)
+        let status = benchmark.wait(timeout: 900)
         print("\(label) (\(benchmark.commandLine)):")
         for row in benchmark.rows {
             print("  " + row.test.padding(toLength: 36, withPad: " ", startingAt: 0)
                 + String(format: "%10.0f requests/s  p50 %8.3f ms  p99 %8.3f ms  max %8.3f ms",
                          row.requestsPerSecond, row.p50Milliseconds, row.p99Milliseconds, row.maxMilliseconds))
         }
+        fflush(nil)   // each result as it comes, also into a file
         guard status == 0, benchmark.failures.isEmpty else {
             throw Push.Failure("redis-benchmark failed (exit \(status.map(String.init) ?? "none")): \(benchmark.failures.joined(separator: "; "))")
         }
@@ -97,6 +101,7 @@ enum KvBench {
             guard case .confirmed(_, let summary) = answer, let downtime = DowntimeSummary(summary) else { continue }
             let phases = downtime.phases.map { "\($0.name) \(String(format: "%.3f", Double($0.nanoseconds) / 1e6))" }
             print("\(label): \(size.keys) keys of \(size.bytes) bytes: downtime " + phases.joined(separator: " ms, ") + " ms")
+            fflush(nil)
         }
         _ = try connection.command("FLUSHALL")
     }
