@@ -65,7 +65,7 @@ enum KvBench {
     }
 
     private static func finish(_ benchmark: RedisBenchmark, label: String) throws {
-        let status = benchmark.wait(timeout: 900)
+        let status = benchmark.wait(timeout: 300)
         print("\(label) (\(benchmark.commandLine)):")
         for row in benchmark.rows {
             print("  " + row.test.padding(toLength: 36, withPad: " ", startingAt: 0)

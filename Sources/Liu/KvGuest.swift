@@ -16,15 +16,17 @@ public final class KvGuest {
 
     public func connect() throws -> RESPConnection { try RESPConnection(port: hostPort) }
 
-    /// Writes `count` string keys `key:N` of `valueBytes` bytes each (`valueFor(N)` padded),
-    /// 100 to an MSET, 50 MSETs to a write.
+    /// Writes `count` string keys `key:N` of `valueBytes` bytes each (`value(N)` padded), up
+    /// to 100 to an MSET (fewer for large values: a request must fit the service's 256 KiB
+    /// receive buffer), 50 MSETs to a write.
     public func load(keys count: Int, valueBytes: Int, prefix: String = "key:") throws {
         let connection = try connect()
+        let keysPerCommand = max(1, min(100, 128 * 1024 / (valueBytes + 64)))
         var index = 0
         while index < count {
             var batch: [[UInt8]] = []
             while batch.count < 50 && index < count {
-                let end = min(index + 100, count)
+                let end = min(index + keysPerCommand, count)
                 var arguments: [[UInt8]] = [Array("MSET".utf8)]
                 for key in index..<end { arguments += [Array("\(prefix)\(key)".utf8), Self.value(key, bytes: valueBytes)] }
                 batch.append(RESPConnection.encode(arguments))
