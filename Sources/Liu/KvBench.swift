@@ -106,20 +106,22 @@ enum KvBench {
         _ = try connection.command("FLUSHALL")
     }
 
-    /// `updates` updates under a redis-benchmark that loops until stopped; a failed request
-    /// stops redis-benchmark, so it must still run at the end.
+    /// `updates` updates under continuous load; a failed request stops a redis-benchmark, so
+    /// each must still run at the end.
     private static func soak(_ label: String, _ guest: KvGuest, bundles: [[UInt8]], updates: Int) throws {
-        let benchmark = try RedisBenchmark(port: guest.hostPort, tests: "set,get,incr,lpush,lpop,sadd,hset", requests: nil)
+        let before = try guest.commandsProcessed()
+        let load = try RedisBenchmark.continuousLoad(port: guest.hostPort)
         let started = Date()
         var failedUpdates = 0
-        for update in 0..<updates where benchmark.isRunning {
+        for update in 0..<updates where load.allSatisfy(\.isRunning) {
             if case .confirmed = try guest.push(bundles[update % 2]) {} else { failedUpdates += 1 }
         }
-        let survived = benchmark.isRunning
-        benchmark.stop()
-        let failures = benchmark.failures
-        print("\(label): soak of \(updates) updates in \(String(format: "%.1f", Date().timeIntervalSince(started))) s under \(benchmark.commandLine): "
-            + "\(failedUpdates) failed updates, \(benchmark.rows.count) benchmark tests completed, "
+        let survived = load.allSatisfy(\.isRunning)
+        for benchmark in load { benchmark.stop() }
+        let failures = load.flatMap(\.failures)
+        let served = try guest.commandsProcessed() - before
+        print("\(label): soak of \(updates) updates in \(String(format: "%.1f", Date().timeIntervalSince(started))) s under "
+            + load.map(\.commandLine).joined(separator: " & ") + ": \(failedUpdates) failed updates, \(served) commands served, "
             + (survived && failures.isEmpty ? "0 failed requests" : "failed requests: \(failures.joined(separator: "; "))"))
     }
 

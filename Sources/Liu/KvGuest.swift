@@ -58,6 +58,14 @@ public final class KvGuest {
         return digits + [UInt8](repeating: UInt8(ascii: "v"), count: max(0, bytes - digits.count))
     }
 
+    /// INFO's `total_commands_processed`: the load served (redis-benchmark -l prints its
+    /// results only at the end of a loop).
+    public func commandsProcessed() throws -> Int {
+        let info = try connect().command("INFO", "stats").text ?? ""
+        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("total_commands_processed:") }
+        return line.flatMap { Int($0.dropFirst("total_commands_processed:".count)) } ?? 0
+    }
+
     public func push(_ bundle: [UInt8]) throws -> Push.Answer { try guest.push(bundle) }
     public func stop() -> QEMURun { guest.stop() }
 }

@@ -47,6 +47,13 @@ public final class RedisBenchmark: @unchecked Sendable {
         for file in files { try? FileManager.default.removeItem(at: file) }
     }
 
+    /// Load that lasts until stopped: SET, GET and INCR at once, each in its own
+    /// redis-benchmark of 16 clients with a count it never reaches. (With -l, one test after
+    /// another, each test's new connections would leave gaps in the load.)
+    public static func continuousLoad(port: UInt16) throws -> [RedisBenchmark] {
+        try ["set", "get", "incr"].map { try RedisBenchmark(port: port, tests: $0, clients: 16, requests: 1_000_000_000) }
+    }
+
     public var commandLine: String { "redis-benchmark " + (process.arguments ?? []).joined(separator: " ") }
     public var isRunning: Bool { process.isRunning }
     public var output: String { (try? String(contentsOf: files[0], encoding: .utf8)) ?? "" }
