@@ -112,17 +112,19 @@ enum KvBench {
         let before = try guest.commandsProcessed()
         let load = try RedisBenchmark.continuousLoad(port: guest.hostPort)
         let started = Date()
-        var failedUpdates = 0
+        var (pushed, failedUpdates) = (0, 0)
         for update in 0..<updates where load.allSatisfy(\.isRunning) {
             if case .confirmed = try guest.push(bundles[update % 2]) {} else { failedUpdates += 1 }
+            pushed += 1
         }
         let survived = load.allSatisfy(\.isRunning)
         for benchmark in load { benchmark.stop() }
         let failures = load.flatMap(\.failures)
         let served = try guest.commandsProcessed() - before
         print("\(label): soak of \(updates) updates in \(String(format: "%.1f", Date().timeIntervalSince(started))) s under "
-            + load.map(\.commandLine).joined(separator: " & ") + ": \(failedUpdates) failed updates, \(served) commands served, "
-            + (survived && failures.isEmpty ? "0 failed requests" : "failed requests: \(failures.joined(separator: "; "))"))
+            + load.map(\.commandLine).joined(separator: " & ") + ": \(pushed) updates pushed, \(failedUpdates) failed, "
+            + "\(served) commands served, " + (survived && failures.isEmpty ? "0 failed requests" : "failed requests: \(failures.joined(separator: "; "))"))
+        guard survived, failures.isEmpty, failedUpdates == 0 else { throw Push.Failure("the soak had failures") }
     }
 
     private static func expectConfirmed(_ answer: Push.Answer, update: Int) throws {
