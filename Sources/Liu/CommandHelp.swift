@@ -12,10 +12,10 @@ public enum CommandHelp {
     static let descriptionColumn = 26
 
     /// Every command, in the order `liu help` lists them.
-    public static let commands: [CommandSpec] = [new, build, run, push, status, keygen, sign, verify, demo, benchStorage, benchSignature, benchBoot, benchUpdate, benchHttp, help]
+    public static let commands: [CommandSpec] = [new, build, run, push, status, keygen, sign, verify, demo, benchStorage, benchSignature, benchBoot, benchUpdate, benchHttp, benchKv, help]
 
     /// The commands `bench` groups.
-    static let benchmarks: [CommandSpec] = [benchStorage, benchSignature, benchBoot, benchUpdate, benchHttp]
+    static let benchmarks: [CommandSpec] = [benchStorage, benchSignature, benchBoot, benchUpdate, benchHttp, benchKv]
 
     /// The command named `name` ("run", "bench storage").
     public static func spec(_ name: String) -> CommandSpec? {
@@ -180,6 +180,19 @@ public enum CommandHelp {
             OptionSpec("--seconds", value: "N", "The length of the run without updates.", default: "10"),
             OptionSpec("--updates", value: "N", "Live updates during the second run.", default: "20"),
             OptionSpec("--connections", value: "N", "wrk's connections.", default: "64"),
+        ])
+
+    static let benchKv = CommandSpec(
+        name: "bench kv",
+        abstract: "Benchmark the kv service, with live updates.",
+        discussion: "Boots the kv service and runs redis-benchmark -t \(RedisBenchmark.issueTests) -c 50 -P 16 -n N twice: without updates, then while updates alternate between two labelled builds; prints requests/s and p50/p99/max latency per test. Then grows the keyspace to each count of --keys (16-byte values) and to 64 MiB of values, pushing an update at each size, checking every key after it and printing the downtime by phase. With --updates N, a soak: N updates under a looping redis-benchmark, reporting failed updates and failed requests.",
+        options: [
+            OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "x86_64"),
+            OptionSpec("--kvm", "Run under KVM.", group: "accelerator"),
+            OptionSpec("--tcg", "Run under TCG (the default).", group: "accelerator"),
+            OptionSpec("--requests", value: "N", "Requests of each redis-benchmark test.", default: "100000"),
+            OptionSpec("--keys", value: "N,N,...", "The keyspace sizes whose update downtime is measured.", default: "0,10000,100000,1000000"),
+            OptionSpec("--updates", value: "N", "Updates of the soak under load (e.g. 1000).", default: "0: no soak"),
         ])
 
     static let help = CommandSpec(

@@ -15,7 +15,7 @@ public struct KernelBuild: Sendable {
     static let sharedModules = ["LiveUpdate", "KernelCore", "Net"]
 
     /// The services in the repository's `Services/` folder, examples to copy.
-    public static let builtInServices = ["hello", "echo", "counter", "http"]
+    public static let builtInServices = ["hello", "echo", "counter", "http", "kv"]
 
     public init(packageRoot: URL) {
         self.packageRoot = packageRoot

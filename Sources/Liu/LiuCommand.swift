@@ -11,6 +11,7 @@ public enum LiuCommand: Equatable {
     case benchBoot(BootBench.Options)
     case benchUpdate(UpdateBench.Options)
     case benchHttp(targets: [KernelTarget], accelerator: Accelerator?, seconds: Int, updates: Int, connections: Int)
+    case benchKv(targets: [KernelTarget], accelerator: Accelerator, requests: Int, keyCounts: [Int], soakUpdates: Int)
     case push(PushOptions)
     case status(destination: String, json: Bool)
     case keygen(name: String)
@@ -65,6 +66,7 @@ public enum LiuCommand: Equatable {
         case .benchBoot: "bench boot"
         case .benchUpdate: "bench update"
         case .benchHttp: "bench http"
+        case .benchKv: "bench kv"
         case .push: "push"
         case .status: "status"
         case .keygen: "keygen"
@@ -220,6 +222,18 @@ public enum LiuCommand: Equatable {
             let connections = try count(try options.value(for: "--connections") ?? "64", option: "--connections")
             try options.finish()
             return .benchHttp(targets: targets, accelerator: accelerator, seconds: seconds, updates: updates, connections: connections)
+        case "bench kv":
+            let targets = try targets(named: try options.value(for: "--target") ?? "x86_64")
+            let accelerator = try options.accelerator() ?? .tcg
+            let requests = try count(try options.value(for: "--requests") ?? "100000", option: "--requests")
+            let keyCounts = try (try options.value(for: "--keys") ?? "0,10000,100000,1000000").split(separator: ",", omittingEmptySubsequences: false)
+                .map { word throws(UsageError) in
+                    guard let keys = Int(word), keys >= 0 else { throw UsageError("--keys takes counts separated by commas, not '\(word)'") }
+                    return keys
+                }
+            let soakUpdates = try options.value(for: "--updates").map { value throws(UsageError) in try count(value, option: "--updates") } ?? 0
+            try options.finish()
+            return .benchKv(targets: targets, accelerator: accelerator, requests: requests, keyCounts: keyCounts, soakUpdates: soakUpdates)
         case "bench storage":
             let targets = try targets(named: try options.value(for: "--target") ?? "all")
             let accelerator = try options.accelerator()

@@ -40,6 +40,10 @@ public enum LiuTool {
                 stopOnSignals()
                 return try HttpBench.run(targets: targets, accelerator: accelerator ?? .tcg, seconds: seconds, updates: updates,
                                          connections: connections)
+            case .benchKv(let targets, let accelerator, let requests, let keyCounts, let soakUpdates):
+                stopOnSignals()
+                return try KvBench.run(KvBench.Options(targets: targets, accelerator: accelerator, requests: requests,
+                                                       keyCounts: keyCounts, soakUpdates: soakUpdates))
             case .push(let options):
                 return try Push.run(options)
             case .status(let destination, let json):

@@ -19,6 +19,7 @@ private let minimalArguments: [String: [String]] = [
     "bench boot": ["bench", "boot"],
     "bench update": ["bench", "update"],
     "bench http": ["bench", "http"],
+    "bench kv": ["bench", "kv"],
 ]
 
 private let commandNames = CommandHelp.commands.map(\.name)
@@ -126,6 +127,8 @@ struct CommandHelpTests {
         (["bench", "boot", "--runs", "0"], "bench boot", "--runs takes a positive whole number, not '0'"),
         (["bench", "update", "--machine", "vax"], "bench update", "unknown machine 'vax'"),
         (["bench", "storage", "--runs", "3"], "bench storage", "unknown option '--runs'"),
+        (["bench", "kv", "--keys", "10,ten"], "bench kv", "--keys takes counts separated by commas, not 'ten'"),
+        (["bench", "kv", "--updates", "0"], "bench kv", "--updates takes a positive whole number, not '0'"),
         (["help", "frobnicate"], "help", "unknown command 'frobnicate'"),
     ])
     func usageError(_ arguments: [String], _ command: String, _ message: String) throws {
@@ -147,7 +150,7 @@ struct CommandHelpTests {
         #expect(LiuTool.main(["bench"]) == 64)
         let error = try #require(throws: UsageError.self) { try LiuCommand.parse(["bench", "sprint"]) }
         let text = CommandHelp.errorText(error)
-        #expect(text.hasPrefix("liu bench: error: unknown benchmark 'sprint'; use one of: storage, signature, boot, update, http\nUSAGE: liu bench storage "))
+        #expect(text.hasPrefix("liu bench: error: unknown benchmark 'sprint'; use one of: storage, signature, boot, update, http, kv\nUSAGE: liu bench storage "))
         #expect(text.contains("\n       liu bench boot [--runs N] [--icount] [--json] [--svg FILE]\n"))
         #expect(text.hasSuffix("\nsee 'liu help bench'"))
         #expect(!text.contains("liu run"))

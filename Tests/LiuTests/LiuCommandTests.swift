@@ -92,6 +92,10 @@ struct LiuCommandTests {
                 == .benchUpdate(icount))
         #expect(try LiuCommand.parse(["bench", "update"]) == .benchUpdate(UpdateBench.Options(targets: KernelTarget.allCases)))
         #expect(throws: UsageError.self) { try LiuCommand.parse(["bench", "update", "--icount", "--kvm"]) }
+        #expect(try LiuCommand.parse(["bench", "kv"])
+            == .benchKv(targets: [.x86_64], accelerator: .tcg, requests: 100_000, keyCounts: [0, 10_000, 100_000, 1_000_000], soakUpdates: 0))
+        #expect(try LiuCommand.parse(["bench", "kv", "--target", "all", "--kvm", "--requests", "5000", "--keys", "0,500", "--updates", "1000"])
+            == .benchKv(targets: KernelTarget.allCases, accelerator: .kvm, requests: 5000, keyCounts: [0, 500], soakUpdates: 1000))
     }
 
     @Test func kvmIsRefusedForAForeignArchitecture() {

@@ -46,6 +46,12 @@ public struct HashMap<Key: Hashable, Value>: Sequence {
         for key in doomed { removeValue(forKey: key) }
     }
 
+    /// The table's slots, for a walk that spans calls with a slot index as its cursor (the
+    /// kv service's SCAN and expiry sweep): a cursor stays meaningful while the table does not
+    /// grow; removals may shift a later element back past it.
+    public var slotCount: Int { slots.count }
+    public func element(inSlot index: Int) -> Element? { slots[index] }
+
     public func makeIterator() -> Iterator { Iterator(slots: slots) }
 
     public struct Iterator: IteratorProtocol {
