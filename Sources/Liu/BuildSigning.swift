@@ -37,11 +37,7 @@ extension KernelBuild {
     /// Reads the keys `signing` names, creating the development key if it is the one and is missing.
     func signingKeys(_ signing: BuildSigning) throws -> SigningKeys {
         let keyPath = try signing.secretKey ?? ensureDevelopmentKey().path
-        let seed = try KeyFiles.parseSecretKey(try KeyFiles.readText(keyPath, "the signing key file"), file: keyPath)
-        if let mode = KeyFiles.mode(keyPath), mode & 0o044 != 0 {
-            progress("warning: the signing key \(keyPath) is readable by group or others (mode 0\(String(mode, radix: 8))); "
-                + "make it private with: chmod 600 \(keyPath)")
-        }
+        let seed = try KeyFiles.readSecretKey(keyPath, kind: "signing key", warn: progress)
         var keys = try signing.trustedKeys.map { path in
             try KeyFiles.parsePublicKey(try KeyFiles.readText(path, "the trusted key file"), file: path).key
         }

@@ -46,11 +46,7 @@ enum KeyCommands {
     /// Signs the bytes of `file` with the seed in `keyPath`, writing `FILE.sig`; returns its path
     /// and the key id. A key file that group or others can read is used, with a warning.
     static func sign(file: String, keyPath: String, warn: (String) -> Void = warnOnStandardError) throws -> (signature: String, keyID: String) {
-        let seed = try KeyFiles.parseSecretKey(try KeyFiles.readText(keyPath, "the secret key file"), file: keyPath)
-        if let mode = KeyFiles.mode(keyPath), mode & 0o044 != 0 {
-            warn("liu sign: warning: the secret key \(keyPath) is readable by group or others (mode 0\(String(mode, radix: 8))); "
-                + "make it private with: chmod 600 \(keyPath)")
-        }
+        let seed = try KeyFiles.readSecretKey(keyPath, kind: "secret key") { warn("liu sign: " + $0) }
         let message = try KeyFiles.readData(file, "the file to sign")
         let signature = Ed25519.sign(message: [UInt8](message), seed: seed)
         let signaturePath = file + ".sig"

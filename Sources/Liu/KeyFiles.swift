@@ -89,6 +89,17 @@ enum KeyFiles {
     // MARK: Files
 
     /// The text of the file at `path`; `what` ("the public key file") names it in the error.
+    /// The seed in the secret key file at `path`; `kind` ("secret key", "signing key") names it.
+    /// A file that group or others can read is used, like ssh's, after `warn` is told so.
+    static func readSecretKey(_ path: String, kind: String, warn: (String) -> Void) throws -> [UInt8] {
+        let seed = try parseSecretKey(try readText(path, "the \(kind) file"), file: path)
+        if let mode = mode(path), mode & 0o044 != 0 {
+            warn("warning: the \(kind) \(path) is readable by group or others (mode 0\(String(mode, radix: 8))); "
+                + "make it private with: chmod 600 \(path)")
+        }
+        return seed
+    }
+
     static func readText(_ path: String, _ what: String) throws -> String {
         // Bytes that are not UTF-8 become U+FFFD, which the parsers refuse as not a hex digit.
         String(decoding: try readData(path, what), as: UTF8.self)
