@@ -54,6 +54,13 @@ enum KernelImages {
         try KernelBuild(packageRoot: packageRoot).bundle(of: image, for: target, label: label, trust: trust)
     }
 
+    /// The trust note of the image at `image`, built for `target`.
+    static func trust(of image: URL, _ target: KernelTarget) throws -> ImageTrust {
+        try [UInt8](Data(contentsOf: image)).withUnsafeBytes { bytes throws(TrustNoteError) in
+            try ImageTrust(image: bytes, architecture: target.architecture)
+        }
+    }
+
     /// Boots `service` on `target` with `commandLine` and returns how it ended and what it printed.
     static func boot(_ target: KernelTarget, machine: Machine, accelerator: Accelerator, service: String = "hello",
                      commandLine: String, timeout: Double = 90) throws -> QEMURun {

@@ -55,21 +55,15 @@ struct KeyRotationTests {
         [UInt8](try Data(contentsOf: KernelBuild.bundlePath(forImage: image)))
     }
 
-    static func trust(of image: URL, _ target: KernelTarget) throws -> ImageTrust {
-        try [UInt8](Data(contentsOf: image)).withUnsafeBytes { bytes throws(TrustNoteError) in
-            try ImageTrust(image: bytes, architecture: target.architecture)
-        }
-    }
-
     @Test("after rotating, bundles of the retired key and older security versions are refused on both ports; the new key's are installed",
           arguments: KernelTarget.allCases)
     func rotation(_ target: KernelTarget) throws {
         let rotation = try Self.rotation.get()
         let rotated = rotation.images[target]!["rotated"]!
-        let rotatedTrust = try Self.trust(of: rotated, target)
+        let rotatedTrust = try KernelImages.trust(of: rotated, target)
         #expect(rotatedTrust.securityVersion == Self.securityVersion && rotatedTrust.keys.count == 1)
         let original = try KernelImages.image(target, "counter")
-        let developmentID = try Self.trust(of: original, target).keyList
+        let developmentID = try KernelImages.trust(of: original, target).keyList
         let guest = try CounterGuest(target: target, machine: target.machines[0], accelerator: .tcg, image: original)
         defer { _ = guest.stop() }
         #expect(try guest.request() == "count=1 boots=1 version=1")

@@ -46,7 +46,7 @@ struct UpdateChannelTests {
         let other: KernelTarget = boot.target == .x86_64 ? .i686 : .x86_64
         let otherImage = try [UInt8](Data(contentsOf: try KernelImages.image(other, "counter")))
         let signed = { (bytes: [UInt8]) in try KernelImages.signed(bytes, for: boot.target) }
-        let trust = try image.withUnsafeBytes { bytes throws(TrustNoteError) in try ImageTrust(image: bytes, architecture: boot.target.architecture) }
+        let trust = try KernelImages.trust(of: try KernelImages.image(boot.target, "counter"), boot.target)
         let stranger = [UInt8](repeating: 0x5A, count: 32)
         let strangerID = Ed25519.hex(Ed25519.keyID(publicKey: Ed25519.publicKey(seed: stranger)))
         let refusals: [(name: String, bytes: [UInt8], reason: String)] = [
