@@ -71,8 +71,10 @@ struct KeyRotationTests {
         #expect(try guest.push(try Self.bundle(of: rotated)).confirmedLabel == "rotated",
                 "\(guest.instance.serialOutput)")
         // Printed after the downtime, so possibly after the verdict.
-        #expect(guest.instance.waitForOutput("update: port 666 takes bundles signed by \(rotatedTrust.keyList) at security version 5 or later",
-                                             occurrences: 1, timeout: 10), "\(guest.instance.serialOutput)")
+        for port in ["update: port 666", "rollback: port 667"] {
+            #expect(guest.instance.waitForOutput("\(port) takes bundles signed by \(rotatedTrust.keyList) at security version 5 or later",
+                                                 occurrences: 1, timeout: 10), "\(guest.instance.serialOutput)")
+        }
 
         let retired = try guest.push(try KernelImages.bundle(target, "counter", label: "2"))
         #expect(retired == .refused(reason: "signed by an untrusted \(developmentID)"), "\(retired)")

@@ -161,8 +161,11 @@ final class UpdateListener {
 
     private func tellTrust() {
         toldTrust = true
-        Console.write(role == .update ? "update: " : "rollback: ")
-        Console.write("port \(port) ")
+        // Two literals chosen by a ternary printed "rollback8" on aarch64 (Swift 6.3.1, -Osize):
+        // the whole prefix is written by one branch or the other instead.
+        if role == .update { Console.write("update: port ") } else { Console.write("rollback: port ") }
+        Console.writeDecimal(UInt64(port))
+        Console.write(" ")
         switch BundleAdmission.running {
         case .success(let trust):
             Console.write("takes bundles signed by \(trust.keyList) at security version \(trust.securityVersion) or later\n")
