@@ -43,19 +43,21 @@ extension KernelBuild {
             let glue = try writeManifestGlue(manifest, into: output)
             let kernelDate = kernel.map(modificationDate).max() ?? .distantPast
             let object = output.appendingPathComponent("\(Self.serviceModule).o")
-            let objectDate = modificationDate(object)
             _ = try compileSwift(module: Self.serviceModule, sources: sources + [glue], target: target, into: output,
                                  importing: kernelFolder(target), after: kernelDate)
-            if target.forbidsFloatingPoint, modificationDate(object) != objectDate {
+            let trustNote = try assemble(try writeTrustGlue(keys.trust, into: output), target: target)
+            let imageDate = modificationDate(output.appendingPathComponent("\(manifest.name).elf"))
+            let image = try link(kernel + [object, trustNote], service: manifest.name, target: target, into: output)
+            // The objects are LLVM bitcode (link-time optimization): the machine code to check
+            // exists only in the linked image.
+            if target.forbidsFloatingPoint, modificationDate(image) != imageDate {
                 do {
-                    try FloatingPointCheck.verify(object: object, service: manifest.name)
+                    try FloatingPointCheck.verify(image: output.appendingPathComponent("\(manifest.name).debug.elf"), service: manifest.name)
                 } catch {
-                    try? FileManager.default.removeItem(at: object)  // checked again at the next build
+                    try? FileManager.default.removeItem(at: image)  // checked again at the next build
                     throw error
                 }
             }
-            let trustNote = try assemble(try writeTrustGlue(keys.trust, into: output), target: target)
-            let image = try link(kernel + [object, trustNote], service: manifest.name, target: target, into: output)
             _ = try writeBundle(image: image, target: target, keys: keys)
             return image
         }
