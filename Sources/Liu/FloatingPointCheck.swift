@@ -3,7 +3,7 @@ import Foundation
 /// x86 images carry no floating point: interrupt handlers save no x87 or SSE state, and this
 /// host's KVM (kvm-pvm) cannot run either. Swift code that uses `Double` or `Float`, or a
 /// `Dictionary` or `Set` (their capacity is computed in floating point), compiles to x87 code
-/// anyway; this check finds it in a linked image and says what to write instead.
+/// anyway; this check finds it in a compiled service and says what to write instead.
 public enum FloatingPointCheck {
     /// Functions whose names start with this may use vector registers: the CRC32C routines,
     /// which run only when the CPU has the instructions and `crc32c=software` is not given.
@@ -16,9 +16,9 @@ public enum FloatingPointCheck {
         Kernel) instead of Dictionary and Set, whose capacity is computed in floating point.
         """
 
-    /// Throws, naming the functions and the remedy, when `image` has x87 or SSE instructions.
-    static func verify(image: URL, service: String) throws {
-        let users = floatingPointUsers(in: try disassemble(image))
+    /// Throws, naming the functions and the remedy, when `object` has x87 or SSE instructions.
+    static func verify(object: URL, service: String) throws {
+        let users = floatingPointUsers(in: try disassemble(object))
         guard !users.isEmpty else { return }
         let names = try demangle(users)
         let shown = names.prefix(5).map { "  \($0)" }.joined(separator: "\n")

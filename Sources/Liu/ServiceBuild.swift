@@ -43,21 +43,19 @@ extension KernelBuild {
             let glue = try writeManifestGlue(manifest, into: output)
             let kernelDate = kernel.map(modificationDate).max() ?? .distantPast
             let object = output.appendingPathComponent("\(Self.serviceModule).o")
+            let objectDate = modificationDate(object)
             _ = try compileSwift(module: Self.serviceModule, sources: sources + [glue], target: target, into: output,
                                  importing: kernelFolder(target), after: kernelDate)
-            let trustNote = try assemble(try writeTrustGlue(keys.trust, into: output), target: target)
-            let imageDate = modificationDate(output.appendingPathComponent("\(manifest.name).elf"))
-            let image = try link(kernel + [object, trustNote], service: manifest.name, target: target, into: output)
-            // The objects are LLVM bitcode (link-time optimization): the machine code to check
-            // exists only in the linked image.
-            if target.forbidsFloatingPoint, modificationDate(image) != imageDate {
+            if target.forbidsFloatingPoint, modificationDate(object) != objectDate {
                 do {
-                    try FloatingPointCheck.verify(image: output.appendingPathComponent("\(manifest.name).debug.elf"), service: manifest.name)
+                    try checkFloatingPoint(sources + [glue], service: manifest.name, target: target, output: output)
                 } catch {
-                    try? FileManager.default.removeItem(at: image)  // checked again at the next build
+                    try? FileManager.default.removeItem(at: object)  // checked again at the next build
                     throw error
                 }
             }
+            let trustNote = try assemble(try writeTrustGlue(keys.trust, into: output), target: target)
+            let image = try link(kernel + [object, trustNote], service: manifest.name, target: target, into: output)
             _ = try writeBundle(image: image, target: target, keys: keys)
             return image
         }
@@ -83,6 +81,17 @@ extension KernelBuild {
 
     public func build(builtIn name: String, for target: KernelTarget, label: String) throws -> URL {
         try build(service: builtInService(name), for: target, label: label)
+    }
+
+    /// The service's module compiled once more, to machine code, for `FloatingPointCheck`:
+    /// the linked object is bitcode, and in the image its functions may be inlined into the
+    /// kernel's, where the check could not name them.
+    private func checkFloatingPoint(_ sources: [URL], service: String, target: KernelTarget, output: URL) throws {
+        let folder = output.appendingPathComponent("machine-code")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        _ = try compileSwift(module: Self.serviceModule, sources: sources, target: target, into: folder,
+                             importing: kernelFolder(target), bitcode: false, after: .distantFuture)  // always: the service changed
+        try FloatingPointCheck.verify(object: folder.appendingPathComponent("\(Self.serviceModule).o"), service: service)
     }
 
     private func assemble(_ source: URL, target: KernelTarget) throws -> URL {
