@@ -3,15 +3,17 @@
    list (LiveUpdate HotswapDescriptors). The copy overwrites the old kernel's page tables,
    so it runs with the MMU and caches off: first every source and destination range is
    cleaned and invalidated to the point of coherency, then SCTLR_EL1.M/C/I go off, the
-   segments are copied and .bss zeroed, the destinations are invalidated once more (lines
-   fetched speculatively before the MMU went off would hide what the new kernel writes
-   with its MMU off), then the I-cache and TLB are invalidated and the new kernel entered
-   with X0 = magic, X1 -> soft-reset block. Position-independent, no stack. */
+   segments are copied and .bss zeroed (128 bytes a round), the destinations are cleaned
+   and invalidated once more (lines fetched speculatively before the MMU went off would
+   hide what the new kernel writes with its MMU off), then the I-cache and TLB are
+   invalidated and the new kernel entered with X0 = magic, X1 -> soft-reset block.
+   Position-independent, no stack. */
     .section .text.hotswap, "ax"
     .globl hotswap_start, hotswap_end
 hotswap_start:
     msr daifset, #0xf
     mov x9, x0
+    mov x8, #1                      /* sources and destinations */
     bl maintain_segments
     mrs x10, sctlr_el1
     bic x10, x10, #(1 << 0)         /* M */
@@ -29,17 +31,17 @@ hotswap_start:
     orr x16, x12, x13
     tst x16, #15                    /* with the MMU off memory is Device: no unaligned pairs */
     b.ne 2f
-10: cmp x14, #64                    /* 64 bytes a round where both sides are aligned */
-    b.lo 12f
-    ldp x16, x17, [x13], #16
-    stp x16, x17, [x12], #16
-    ldp x16, x17, [x13], #16
-    stp x16, x17, [x12], #16
-    ldp x16, x17, [x13], #16
-    stp x16, x17, [x12], #16
-    ldp x16, x17, [x13], #16
-    stp x16, x17, [x12], #16
-    sub x14, x14, #64
+10: cmp x14, #128                   /* 128 bytes a round, in SIMD registers (FP is on since */
+    b.lo 12f                        /* boot), where both sides are aligned */
+    ldp q16, q17, [x13], #32
+    ldp q18, q19, [x13], #32
+    ldp q20, q21, [x13], #32
+    ldp q22, q23, [x13], #32
+    stp q16, q17, [x12], #32
+    stp q18, q19, [x12], #32
+    stp q20, q21, [x12], #32
+    stp q22, q23, [x12], #32
+    sub x14, x14, #128
     b 10b
 12: cmp x14, #16                    /* then 16 bytes a round */
     b.lo 2f
@@ -55,13 +57,17 @@ hotswap_start:
 3:  cbz x15, 5f
     tst x12, #15
     b.ne 11f
-    cmp x15, #64
+    cmp x15, #128
     b.lo 13f
-    stp xzr, xzr, [x12], #16
-    stp xzr, xzr, [x12], #16
-    stp xzr, xzr, [x12], #16
-    stp xzr, xzr, [x12], #16
-    sub x15, x15, #64
+    movi v16.16b, #0
+    movi v17.16b, #0
+14: stp q16, q17, [x12], #32        /* .bss: 128 bytes a round too */
+    stp q16, q17, [x12], #32
+    stp q16, q17, [x12], #32
+    stp q16, q17, [x12], #32
+    sub x15, x15, #128
+    cmp x15, #128
+    b.hs 14b
     b 3b
 13: cmp x15, #16
     b.lo 11f
@@ -75,7 +81,8 @@ hotswap_start:
     sub x10, x10, #1
     b 1b
 
-4:  bl maintain_segments
+4:  mov x8, #0                      /* destinations only: the sources are done with */
+    bl maintain_segments
     ic iallu
     tlbi vmalle1
     dsb sy
@@ -85,8 +92,8 @@ hotswap_start:
     ldr x1, [x9, #24]               /* soft-reset block */
     br x12
 
-/* Cleans and invalidates to PoC the destination and source range of every descriptor of
-   the list at X9. Uses X6, X10-X16. */
+/* Cleans and invalidates to PoC the destination range of every descriptor of the list at
+   X9, and its source range too unless X8 is 0. Uses X6, X10-X17. */
 maintain_segments:
     mov x6, x30
     ldr x10, [x9]
@@ -95,24 +102,38 @@ maintain_segments:
     ldr x12, [x11]
     ldr x13, [x11, #24]
     bl clean_range
+    cbz x8, 15f
     ldr x12, [x11, #8]
     ldr x13, [x11, #16]
     bl clean_range
-    add x11, x11, #32
+15: add x11, x11, #32
     sub x10, x10, #1
     b 6b
 7:  dsb sy
     ret x6
 
-/* DC CIVAC over [X12, X12 + X13). Uses X12-X16. */
+/* DC CIVAC over [X12, X12 + X13), four lines a round while four remain. Uses X12-X17. */
 clean_range:
     mrs x14, ctr_el0
     ubfx x14, x14, #16, #4          /* DminLine: log2 of the line size in words */
     mov x15, #4
-    lsl x15, x15, x14
+    lsl x15, x15, x14               /* line size */
     add x13, x12, x13
     sub x16, x15, #1
     bic x12, x12, x16
+    lsl x17, x15, #2                /* four lines */
+16: sub x16, x13, x12
+    cmp x16, x17
+    b.lo 8f
+    dc civac, x12
+    add x12, x12, x15
+    dc civac, x12
+    add x12, x12, x15
+    dc civac, x12
+    add x12, x12, x15
+    dc civac, x12
+    add x12, x12, x15
+    b 16b
 8:  cmp x12, x13
     b.hs 9f
     dc civac, x12
