@@ -1,5 +1,5 @@
 import TestSupport
-import LiveUpdate
+@testable import LiveUpdate
 import Testing
 
 @Suite("CRC32C")
@@ -53,6 +53,16 @@ struct CRC32CTests {
             }
         }
     }
+
+    #if arch(x86_64)
+    @Test("the three-stream strides' constants are x^(8*block-33) and x^(16*block-33) mod P")
+    func strideConstants() {
+        for stride in ThreeStreamCRC32C.strides {
+            #expect(stride.k1 == UInt64(GF2Polynomial.xPower(UInt64(8 * stride.block - 33))), "block \(stride.block)")
+            #expect(stride.k2 == UInt64(GF2Polynomial.xPower(UInt64(16 * stride.block - 33))), "block \(stride.block)")
+        }
+    }
+    #endif
 
     @Test("continuing a checksum over pieces equals the whole", arguments: engines)
     func continuing(engine: CRC32C.Engine) {
