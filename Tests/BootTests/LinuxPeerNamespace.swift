@@ -55,13 +55,15 @@ final class PeerNamespace {
     /// then stops QEMU and removes the namespace, also when `body` throws. `link` starts what
     /// carries frames between QEMU and the tap device and says how QEMU reaches it; by default
     /// QEMU opens the tap device itself.
-    static func withEchoGuest(_ boot: BootCase, link: (PeerNamespace) throws -> any GuestNetwork = { _ in TapNetwork(interface: interface) },
+    static func withEchoGuest(_ boot: BootCase, countsInstructions: Bool = false,
+                              link: (PeerNamespace) throws -> any GuestNetwork = { _ in TapNetwork(interface: interface) },
                               _ body: (PeerNamespace, QEMUInstance) throws -> Void) throws {
         let namespace = try PeerNamespace()
         defer { namespace.remove() }
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
                                               image: try KernelImages.image(boot.target, "echo"))
         configuration.commandLine = guestCommandLine
+        configuration.countsInstructions = countsInstructions
         configuration.network = try link(namespace)
         configuration.launchPrefix = ["ip", "netns", "exec", namespace.name]
         let instance = try QEMU.start(configuration)

@@ -32,20 +32,30 @@ struct LinuxPeerUpdateTests {
     }
 
     /// 1,000 and 10,000 on x86_64 and 10,000 on aarch64: each run takes about a minute under TCG.
+    /// The 10,000 run under instruction counting, which prints the stack's save and restore
+    /// per connection in guest instructions.
     static let held: [(BootCase, Int)] = [(1, 1_000), (1, 10_000), (2, 10_000)].map { (cases[$0.0], $0.1) }
 
     @Test("idle connections by the thousand survive an update", arguments: held)
     func heldConnections(_ boot: BootCase, _ count: Int) throws {
         let image = try KernelImages.bundlePath(boot.target, "echo", label: "2")
-        try PeerNamespace.withEchoGuest(boot) { namespace, instance in
+        let counted = count == 10_000
+        try PeerNamespace.withEchoGuest(boot, countsInstructions: counted) { namespace, instance in
             let result = try namespace.runPython("update_peer.py", ["hold", PeerNamespace.guestAddress, "\(count)", image.path],
                                                  timeout: 900).json()
             #expect(result["opened"] as? Int == count, "\(result)")
-            #expect((result["push"] as? [String])?.last?.hasPrefix("confirmed 2 downtime-ns total=") == true, "\(result)")
+            let verdict = (result["push"] as? [String])?.last ?? ""
+            #expect(verdict.hasPrefix("confirmed 2 downtime-ns total="), "\(result)")
             #expect(result["survived"] as? Int == count, "\(result)")
-            let downtime = instance.serialOutput.split(whereSeparator: \.isNewline).first { $0.hasPrefix("update: downtime") }
-            print("\(count) connections through an update \(boot.testDescription): \(result["survived"] ?? "?") survived; "
-                + "\(downtime ?? "no downtime line\n\(instance.serialOutput)")")
+            guard counted, let downtime = DowntimeSummary(verdict.dropFirst("confirmed 2 ".count)) else {
+                let downtime = instance.serialOutput.split(whereSeparator: \.isNewline).first { $0.hasPrefix("update: downtime") }
+                return print("\(count) connections through an update \(boot.testDescription): \(result["survived"] ?? "?") survived; "
+                    + "\(downtime ?? "no downtime line\n\(instance.serialOutput)")")
+            }
+            let phase = { (name: String) in downtime.phases.first { $0.name == name }?.nanoseconds ?? 0 }
+            print("\(count) connections through an update \(boot.testDescription) (icount): \(result["survived"] ?? "?") survived; "
+                + "downtime \(phase("total")) instructions, save \(phase("save")) + restore \(phase("restore")) = "
+                + "\((phase("save") + phase("restore")) / UInt64(count)) per connection")
         }
     }
 
