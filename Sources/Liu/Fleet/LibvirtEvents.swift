@@ -115,10 +115,11 @@ public final class LibvirtEvents: @unchecked Sendable {
         }
     }
 
-    /// Ends virsh (and with it the domains it created with `--autodestroy`).
+    /// Ends virsh (and with it the domains it created with `--autodestroy`). SIGKILL: `virsh
+    /// event --loop` ignores SIGTERM.
     public func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         pipe.fileHandleForReading.readabilityHandler = nil
     }
