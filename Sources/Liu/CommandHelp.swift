@@ -208,33 +208,27 @@ public enum CommandHelp {
             OptionSpec("--updates", value: "N", "Updates of the soak under load (e.g. 1000).", default: "0: no soak"),
         ])
 
-    static let fleetFile = ArgumentSpec("FILE", "The fleet file (docs/fleet.md).")
+    /// A `liu fleet VERB FILE …` command.
+    static func fleetCommand(_ verb: String, _ abstract: String, _ discussion: String, arguments: [ArgumentSpec] = [],
+                             options: [OptionSpec] = []) -> CommandSpec {
+        CommandSpec(name: "fleet \(verb)", abstract: abstract, discussion: discussion,
+                    arguments: [ArgumentSpec("FILE", "The fleet file (docs/fleet.md).")] + arguments, options: options)
+    }
 
-    static let fleetUp = CommandSpec(
-        name: "fleet up",
-        abstract: "Start a fleet's guests as libvirt domains.",
-        discussion: "Starts every guest of FILE as a transient libvirt domain named liu-fleet-FLEET-GUEST (direct kernel boot, KVM where it can run the target, else TCG; serial console to FLEET.consoles/GUEST.log; on_reboot=restart), waits until each update port answers and registers the known-good images.",
-        arguments: [fleetFile],
+    static let fleetUp = fleetCommand("up", "Start a fleet's guests as libvirt domains.",
+        "Starts every guest of FILE as a transient libvirt domain named liu-fleet-FLEET-GUEST (direct kernel boot, KVM where it can run the target, else TCG; serial console to FLEET.consoles/GUEST.log; on_reboot=restart), waits until each update port answers and registers the known-good images.",
         options: [OptionSpec("--attach", "Stay in the foreground: the domains live as long as liu does (libvirt's autodestroy) and Ctrl-C removes them.")])
 
-    static let fleetStatus = CommandSpec(
-        name: "fleet status",
-        abstract: "Show every guest of a fleet.",
-        discussion: "One row a guest: the domain's state, the image label it runs, its trial, its last update's outcome and downtime.",
-        arguments: [fleetFile],
+    static let fleetStatus = fleetCommand("status", "Show every guest of a fleet.",
+        "One row a guest: the domain's state, the image label it runs, its trial, its last update's outcome and downtime.",
         options: [OptionSpec("--json", "Print JSON (each guest with its liu status --json object) instead of a table.")])
 
-    static let fleetDown = CommandSpec(
-        name: "fleet down",
-        abstract: "Remove a fleet's domains.",
-        discussion: "Destroys, all at once, every domain named after the fleet (liu-fleet-FLEET-), also those of guests no longer in FILE and those a killed liu left.",
-        arguments: [fleetFile])
+    static let fleetDown = fleetCommand("down", "Remove a fleet's domains.",
+        "Destroys, all at once, every domain named after the fleet (liu-fleet-FLEET-), also those of guests no longer in FILE and those a killed liu left.")
 
-    static let fleetRollout = CommandSpec(
-        name: "fleet rollout",
-        abstract: "Update a fleet stage by stage, halting at failures.",
-        discussion: "Pushes BUNDLE to the canary guests, waits for each verdict (confirmed, rolled back, reset, refused: as liu push reports them; a reset is also noticed from libvirt's reboot event), then goes on wave by wave in the file's order. After a stage with more failed guests than --max-failures it halts and leaves the rest on their image. Prints the progress, then which guest runs what. Exit 0: every guest confirmed; 2: more failures than allowed; 3: failures within the allowance.",
-        arguments: [fleetFile, ArgumentSpec("BUNDLE", "The signed bundle; {target} in it becomes each guest's target (i686, x86_64, aarch64).")],
+    static let fleetRollout = fleetCommand("rollout", "Update a fleet stage by stage, halting at failures.",
+        "Pushes BUNDLE to the canary guests, waits for each verdict (confirmed, rolled back, reset, refused: as liu push reports them; a reset is also noticed from libvirt's reboot event), then goes on wave by wave in the file's order. After a stage with more failed guests than --max-failures it halts and leaves the rest on their image. Prints the progress, then which guest runs what. Exit 0: every guest confirmed; 2: more failures than allowed; 3: failures within the allowance.",
+        arguments: [ArgumentSpec("BUNDLE", "The signed bundle; {target} in it becomes each guest's target (i686, x86_64, aarch64).")],
         options: [
             OptionSpec("--canary", value: "N", "Guests updated first, on their own.", default: "1"),
             OptionSpec("--wave", value: "N", "Guests updated at once in each later stage.", default: "1"),

@@ -41,14 +41,10 @@ struct FleetTests {
 
     @Test("ten guests: a failing rollout halts, a reset is seen in libvirt's events, build 2 rolls out, down removes all")
     func fleetScenario() throws {
-        try FleetLibvirt.ensureRunning()
-        defer { FleetLibvirt.stopIfStarted() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("liu-fleet-test-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let ports = try Self.layout.map { _ in try (0..<3).map { _ in try HostSocket.freePort() } }
-        let path = folder.appendingPathComponent("ten.fleet")
-        try Data(try Self.fleetFile(name: "test", indices: 0..<10, ports: ports).utf8).write(to: path)
+        try Self.withFleetFile(name: "test", indices: 0..<10) { folder, path, ports in try scenario(folder, path, ports) }
+    }
+
+    private func scenario(_ folder: URL, _ path: URL, _ ports: [[UInt16]]) throws {
         let failResume = try Self.bundleTemplate(label: "fail-resume"), second = try Self.bundleTemplate(label: "2")
         let fleet = Fleet(try FleetFile.load(path.path), say: { print($0) })
         let bridgesBefore = try FleetLibvirt.bridges()
@@ -95,7 +91,9 @@ struct FleetTests {
 
         // Build 2 everywhere, canary then waves of three: every counter kept.
         started = Date()
-        let rollout = try fleet.rollout(Fleet.RolloutOptions(bundle: second, canary: 1, wave: 3))
+        var options = Fleet.RolloutOptions(bundle: second)
+        options.wave = 3
+        let rollout = try fleet.rollout(options)
         print(Fleet.text(rollout))
         print("fleet: rollout of build 2 to 10 guests (canary 1, waves of 3) in \(Self.seconds(since: started)); per stage: "
             + Self.stageTimes(rollout.report))
@@ -125,14 +123,10 @@ struct FleetTests {
     /// the connection of its virsh (which dies with liu) ends.
     @Test("the domains of a killed liu fleet up --attach are destroyed")
     func killedAttachedUp() throws {
-        try FleetLibvirt.ensureRunning()
-        defer { FleetLibvirt.stopIfStarted() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("liu-fleet-kill-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let ports = try Self.layout.map { _ in try (0..<3).map { _ in try HostSocket.freePort() } }
-        let path = folder.appendingPathComponent("one.fleet")
-        try Data(try Self.fleetFile(name: "killed", indices: 0..<1, ports: ports).utf8).write(to: path)
+        try Self.withFleetFile(name: "killed", indices: 0..<1) { _, path, _ in try killAttached(path) }
+    }
+
+    private func killAttached(_ path: URL) throws {
         let prefix = try FleetFile.load(path.path).domainPrefix
         try Fleet(try FleetFile.load(path.path), say: { _ in }).down()
         let up = try LiuProcess.start(["fleet", "up", path.path, "--attach"])
@@ -147,6 +141,21 @@ struct FleetTests {
     }
 
     // MARK: Helpers
+
+    /// Runs `body` with libvirtd answering and the fleet file of the guests `indices` (free
+    /// ports for each) in a folder of its own; removes the folder and stops the libvirtd it
+    /// started afterwards.
+    static func withFleetFile(name: String, indices: Range<Int>, _ body: (URL, URL, [[UInt16]]) throws -> Void) throws {
+        try FleetLibvirt.ensureRunning()
+        defer { FleetLibvirt.stopIfStarted() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("liu-fleet-\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ports = try layout.map { _ in try (0..<3).map { _ in try HostSocket.freePort() } }
+        let path = folder.appendingPathComponent("\(name).fleet")
+        try Data(try fleetFile(name: name, indices: indices, ports: ports).utf8).write(to: path)
+        try body(folder, path, ports)
+    }
 
     static func seconds(since start: Date) -> String { String(format: "%.1f s", Date().timeIntervalSince(start)) }
 

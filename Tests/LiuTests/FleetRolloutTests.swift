@@ -101,8 +101,11 @@ struct FleetRolloutTests {
     }
 
     @Test func commandLine() throws {
+        var options = Fleet.RolloutOptions(bundle: "b/{target}.bundle")
+        #expect(options.canary == 1 && options.wave == 1 && options.maxFailures == 0 && !options.json)
+        (options.canary, options.wave, options.maxFailures, options.json) = (2, 3, 1, true)
         #expect(try LiuCommand.parse(["fleet", "rollout", "f.fleet", "b/{target}.bundle", "--canary", "2", "--wave", "3", "--max-failures", "1", "--json"])
-            == .fleetRollout(file: "f.fleet", Fleet.RolloutOptions(bundle: "b/{target}.bundle", canary: 2, wave: 3, maxFailures: 1, json: true)))
+            == .fleetRollout(file: "f.fleet", options))
         #expect(try LiuCommand.parse(["fleet", "rollout", "f.fleet", "b"]) == .fleetRollout(file: "f.fleet", Fleet.RolloutOptions(bundle: "b")))
         #expect(try LiuCommand.parse(["fleet", "up", "f.fleet", "--attach"]) == .fleetUp(file: "f.fleet", attach: true))
         #expect(try LiuCommand.parse(["fleet", "status", "f.fleet", "--json"]) == .fleetStatus(file: "f.fleet", json: true))

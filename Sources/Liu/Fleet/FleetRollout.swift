@@ -9,13 +9,8 @@ extension Fleet {
         public var maxFailures = 0
         public var json = false
 
-        public init(bundle: String, canary: Int = 1, wave: Int = 1, maxFailures: Int = 0, json: Bool = false) {
-            self.bundle = bundle
-            self.canary = canary
-            self.wave = wave
-            self.maxFailures = maxFailures
-            self.json = json
-        }
+        /// The defaults: a canary of one, waves of one, no failure allowed, text.
+        public init(bundle: String) { self.bundle = bundle }
     }
 
     /// The result of a rollout: the report, and the image each guest runs after it.

@@ -18,13 +18,9 @@ public struct DomainEvent: Equatable, Sendable {
     public var kind: Kind
     /// As virsh prints it, e.g. `2026-12-01 14:52:30.184+0000`.
     public var timestamp: String
+}
 
-    public init(domain: String, kind: Kind, timestamp: String) {
-        self.domain = domain
-        self.kind = kind
-        self.timestamp = timestamp
-    }
-
+extension DomainEvent {
     /// Reads `TIMESTAMP: event 'KIND' for domain 'NAME'[: DETAIL]`; nil for other lines.
     public init?(parsing line: String) {
         guard let marker = line.range(of: ": event '") else { return nil }
