@@ -113,7 +113,10 @@ public struct Fleet: Sendable {
             }
             return nil
         }.compactMap { $0 }
-        guard failures.isEmpty else { throw ToolFailure(description: failures.joined(separator: "\n")) }
+        guard failures.isEmpty else {
+            throw ToolFailure(description: failures.joined(separator: "\n")
+                + "\n(the consoles are in \(file.consoleFolder.path); liu fleet down removes the domains)")
+        }
         say("liu fleet: \(guests.count) guests serving")
     }
 
