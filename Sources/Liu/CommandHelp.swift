@@ -12,10 +12,23 @@ public enum CommandHelp {
     static let descriptionColumn = 26
 
     /// Every command, in the order `liu help` lists them.
-    public static let commands: [CommandSpec] = [new, build, run, push, status, keygen, sign, verify, demo, benchStorage, benchSignature, benchBoot, benchUpdate, benchHttp, benchKv, help]
+    public static let commands: [CommandSpec] = [new, build, run, push, status, keygen, sign, verify, demo, benchStorage, benchSignature, benchBoot, benchUpdate, benchHttp, benchKv, fleetUp, fleetStatus, fleetDown, fleetRollout, help]
 
     /// The commands `bench` groups.
     static let benchmarks: [CommandSpec] = [benchStorage, benchSignature, benchBoot, benchUpdate, benchHttp, benchKv]
+
+    /// The commands `fleet` groups.
+    static let fleetCommands: [CommandSpec] = [fleetUp, fleetStatus, fleetDown, fleetRollout]
+
+    /// A word that groups commands (`bench`, `fleet`): its commands, what one of them is called
+    /// in messages, and the overview's first line.
+    static func group(_ word: String) -> (commands: [CommandSpec], noun: String, overview: String)? {
+        switch word {
+        case "bench": (benchmarks, "benchmark", "Benchmarks: the state storage, cold boots and live updates.")
+        case "fleet": (fleetCommands, "fleet command", "A fleet of guests as libvirt domains, and staged updates across it.")
+        default: nil
+        }
+    }
 
     /// The command named `name` ("run", "bench storage").
     public static func spec(_ name: String) -> CommandSpec? {
@@ -195,6 +208,34 @@ public enum CommandHelp {
             OptionSpec("--updates", value: "N", "Updates of the soak under load (e.g. 1000).", default: "0: no soak"),
         ])
 
+    /// A `liu fleet VERB FILE …` command.
+    static func fleetCommand(_ verb: String, _ abstract: String, _ discussion: String, arguments: [ArgumentSpec] = [],
+                             options: [OptionSpec] = []) -> CommandSpec {
+        CommandSpec(name: "fleet \(verb)", abstract: abstract, discussion: discussion,
+                    arguments: [ArgumentSpec("FILE", "The fleet file (docs/fleet.md).")] + arguments, options: options)
+    }
+
+    static let fleetUp = fleetCommand("up", "Start a fleet's guests as libvirt domains.",
+        "Starts every guest of FILE as a transient libvirt domain named liu-fleet-FLEET-GUEST (direct kernel boot, KVM where it can run the target, else TCG; serial console to FLEET.consoles/GUEST.log; on_reboot=restart), waits until each update port answers and registers the known-good images.",
+        options: [OptionSpec("--attach", "Stay in the foreground: the domains live as long as liu does (libvirt's autodestroy) and Ctrl-C removes them.")])
+
+    static let fleetStatus = fleetCommand("status", "Show every guest of a fleet.",
+        "One row a guest: the domain's state, the image label it runs, its trial, its last update's outcome and downtime.",
+        options: [OptionSpec("--json", "Print JSON (each guest with its liu status --json object) instead of a table.")])
+
+    static let fleetDown = fleetCommand("down", "Remove a fleet's domains.",
+        "Destroys, all at once, every domain named after the fleet (liu-fleet-FLEET-), also those of guests no longer in FILE and those a killed liu left.")
+
+    static let fleetRollout = fleetCommand("rollout", "Update a fleet stage by stage, halting at failures.",
+        "Pushes BUNDLE to the canary guests, waits for each verdict (confirmed, rolled back, reset, refused: as liu push reports them; a reset is also noticed from libvirt's reboot event), then goes on wave by wave in the file's order. After a stage with more failed guests than --max-failures it halts and leaves the rest on their image. Prints the progress, then which guest runs what. Exit 0: every guest confirmed; 2: more failures than allowed; 3: failures within the allowance.",
+        arguments: [ArgumentSpec("BUNDLE", "The signed bundle; {target} in it becomes each guest's target (i686, x86_64, aarch64).")],
+        options: [
+            OptionSpec("--canary", value: "N", "Guests updated first, on their own.", default: "1"),
+            OptionSpec("--wave", value: "N", "Guests updated at once in each later stage.", default: "1"),
+            OptionSpec("--max-failures", value: "N", "Failed guests allowed before the rollout halts.", default: "0"),
+            OptionSpec("--json", "Print the report as JSON (no progress lines)."),
+        ])
+
     static let help = CommandSpec(
         name: "help",
         abstract: "Show the help of a command.",
@@ -215,19 +256,22 @@ public enum CommandHelp {
     }
 
     /// `liu help bench`, `liu bench -h`.
-    static var benchOverview: String {
-        var lines = ["OVERVIEW: Benchmarks: the state storage, cold boots and live updates.", ""]
-        lines += usageLines(benchmarks)
+    static var benchOverview: String { groupOverview("bench")! }
+
+    /// `liu help WORD`, `liu WORD -h` for a word that groups commands (`bench`, `fleet`).
+    static func groupOverview(_ word: String) -> String? {
+        guard let group = group(word) else { return nil }
+        var lines = ["OVERVIEW: \(group.overview)", ""]
+        lines += usageLines(group.commands)
         lines += ["", "COMMANDS:"]
-        for command in benchmarks { lines += describe(String(command.name.dropFirst("bench ".count)), command.abstract) }
-        lines += ["", "  See 'liu help bench COMMAND' for a benchmark's options."]
+        for command in group.commands { lines += describe(String(command.name.dropFirst(word.count + 1)), command.abstract) }
+        lines += ["", "  See 'liu help \(word) COMMAND' for a \(group.noun)'s options."]
         return lines.joined(separator: "\n")
     }
 
     /// The help of `command` ("run", "bench", "bench update"), or nil for no such command.
     public static func text(for command: String) -> String? {
-        if command == "bench" { return benchOverview }
-        return spec(command)?.helpText
+        groupOverview(command) ?? spec(command)?.helpText
     }
 
     /// What a usage error prints: the error, the usage of only the command it concerns and
@@ -235,8 +279,8 @@ public enum CommandHelp {
     public static func errorText(_ error: UsageError) -> String {
         let name = error.command
         let usage: [String]
-        if name == "bench" {
-            usage = usageLines(benchmarks)
+        if let name, let group = group(name) {
+            usage = usageLines(group.commands)
         } else if let name, let spec = spec(name) {
             usage = usageLines([spec])
         } else {

@@ -18,6 +18,10 @@ public enum LiuCommand: Equatable {
     case sign(file: String, key: String)
     case verify(file: String, key: String, signature: String)
     case demo(target: KernelTarget, accelerator: Accelerator?)
+    case fleetUp(file: String, attach: Bool)
+    case fleetStatus(file: String, json: Bool)
+    case fleetDown(file: String)
+    case fleetRollout(file: String, Fleet.RolloutOptions)
     /// nil: the overview of every command.
     case help(command: String?)
     case version
@@ -73,6 +77,10 @@ public enum LiuCommand: Equatable {
         case .sign: "sign"
         case .verify: "verify"
         case .demo: "demo"
+        case .fleetUp: "fleet up"
+        case .fleetStatus: "fleet status"
+        case .fleetDown: "fleet down"
+        case .fleetRollout: "fleet rollout"
         case .help: "help"
         case .version: "--version"
         }
@@ -106,13 +114,15 @@ public enum LiuCommand: Equatable {
         case "--version":
             guard rest.isEmpty else { throw UsageError("unexpected argument '\(rest[0])' after --version") }
             return .version
-        case "bench":
-            guard let benchmark = rest.first, !benchmark.hasPrefix("-") else {
-                if rest.first == "-h" || rest.first == "--help" { return .help(command: "bench") }
-                throw UsageError("missing the benchmark: \(benchmarkNames.joined(separator: ", "))", command: "bench")
+        case "bench", "fleet":
+            let group = CommandHelp.group(verb)!
+            let names = group.commands.map { String($0.name.dropFirst(verb.count + 1)) }.joined(separator: ", ")
+            guard let word = rest.first, !word.hasPrefix("-") else {
+                if rest.first == "-h" || rest.first == "--help" { return .help(command: verb) }
+                throw UsageError("missing the \(group.noun): \(names)", command: verb)
             }
-            guard let spec = CommandHelp.spec("bench \(benchmark)") else {
-                throw UsageError("unknown benchmark '\(benchmark)'; use one of: \(benchmarkNames.joined(separator: ", "))", command: "bench")
+            guard let spec = CommandHelp.spec("\(verb) \(word)") else {
+                throw UsageError("unknown \(group.noun) '\(word)'; use one of: \(names)", command: verb)
             }
             rest.removeFirst()
             return try parse(rest, for: spec, asked: &asked)
@@ -125,9 +135,6 @@ public enum LiuCommand: Equatable {
     }
 
     /// Parses the words after the command's name; `-h` or `--help` among them asks for its help.
-    /// What follows `liu bench`: storage, signature, boot, update.
-    private static var benchmarkNames: [String] { CommandHelp.benchmarks.map { String($0.name.dropFirst("bench ".count)) } }
-
     private static func parse(_ arguments: [String], for spec: CommandSpec, asked: inout Set<String>) throws(UsageError) -> LiuCommand {
         do throws(UsageError) {
             var options = try ParsedArguments(arguments, spec: spec)
@@ -276,6 +283,29 @@ public enum LiuCommand: Equatable {
             guard let file = options.next() else { throw UsageError("missing the FILE to check") }
             try options.finish()
             return .verify(file: file, key: key, signature: signature ?? file + ".sig")
+        case "fleet up", "fleet status", "fleet down":
+            let attach = name == "fleet up" && options.flag("--attach")
+            let json = name == "fleet status" && options.flag("--json")
+            guard let file = options.next() else { throw UsageError("missing the fleet FILE") }
+            try options.finish()
+            switch name {
+            case "fleet up": return .fleetUp(file: file, attach: attach)
+            case "fleet status": return .fleetStatus(file: file, json: json)
+            default: return .fleetDown(file: file)
+            }
+        case "fleet rollout":
+            var rollout = Fleet.RolloutOptions(bundle: "")
+            rollout.canary = try count(try options.value(for: "--canary") ?? "1", option: "--canary")
+            rollout.wave = try count(try options.value(for: "--wave") ?? "1", option: "--wave")
+            let failures = try options.value(for: "--max-failures") ?? "0"
+            guard let maxFailures = Int(failures), maxFailures >= 0 else { throw UsageError("--max-failures takes a whole number, not '\(failures)'") }
+            rollout.maxFailures = maxFailures
+            rollout.json = options.flag("--json")
+            guard let file = options.next() else { throw UsageError("missing the fleet FILE") }
+            guard let bundle = options.next() else { throw UsageError("missing the BUNDLE to roll out") }
+            try options.finish()
+            rollout.bundle = bundle
+            return .fleetRollout(file: file, rollout)
         default:
             // A command in the table without a case here.
             throw UsageError("'\(name)' is not carried out by this liu")

@@ -57,6 +57,9 @@ public enum LiuTool {
             case .demo(let target, let accelerator):
                 stopOnSignals()
                 return try Demo.run(target: target, accelerator: accelerator)
+            case .fleetUp, .fleetStatus, .fleetDown, .fleetRollout:
+                stopOnSignals()
+                return try FleetCommand.run(parsed)
             }
         } catch let error as UsageError {
             FileHandle.standardError.write(Data((CommandHelp.errorText(error) + "\n").utf8))

@@ -20,6 +20,10 @@ private let minimalArguments: [String: [String]] = [
     "bench update": ["bench", "update"],
     "bench http": ["bench", "http"],
     "bench kv": ["bench", "kv"],
+    "fleet up": ["fleet", "up", "f.fleet"],
+    "fleet status": ["fleet", "status", "f.fleet"],
+    "fleet down": ["fleet", "down", "f.fleet"],
+    "fleet rollout": ["fleet", "rollout", "f.fleet", "k.bundle"],
 ]
 
 private let commandNames = CommandHelp.commands.map(\.name)
@@ -52,13 +56,14 @@ struct CommandHelpTests {
 
     @Test("help texts fit 80 columns")
     func helpFits() {
-        let texts = commandNames.compactMap(CommandHelp.text(for:)) + [CommandHelp.overview, CommandHelp.benchOverview]
+        let texts = commandNames.compactMap(CommandHelp.text(for:)) + [CommandHelp.overview, CommandHelp.benchOverview,
+                                                                             CommandHelp.groupOverview("fleet")!]
         for line in texts.joined(separator: "\n").split(separator: "\n") {
             #expect(line.count <= 80, "\(line)")
         }
     }
 
-    @Test("liu CMD -h, liu CMD --help and liu help CMD are the same help", arguments: commandNames + ["bench"])
+    @Test("liu CMD -h, liu CMD --help and liu help CMD are the same help", arguments: commandNames + ["bench", "fleet"])
     func helpSpellings(_ name: String) throws {
         let words = name.split(separator: " ").map(String.init)
         #expect(try LiuCommand.parse(words + ["-h"]) == .help(command: name))
@@ -129,6 +134,10 @@ struct CommandHelpTests {
         (["bench", "storage", "--runs", "3"], "bench storage", "unknown option '--runs'"),
         (["bench", "kv", "--keys", "10,ten"], "bench kv", "--keys takes counts separated by commas, not 'ten'"),
         (["bench", "kv", "--updates", "0"], "bench kv", "--updates takes a positive whole number, not '0'"),
+        (["fleet", "rollout", "f.fleet"], "fleet rollout", "missing the BUNDLE to roll out"),
+        (["fleet", "rollout", "f.fleet", "b", "--wave", "0"], "fleet rollout", "--wave takes a positive whole number, not '0'"),
+        (["fleet", "rollout", "f.fleet", "b", "--max-failures", "-1"], "fleet rollout", "--max-failures takes a whole number, not '-1'"),
+        (["fleet", "down"], "fleet down", "missing the fleet FILE"),
         (["help", "frobnicate"], "help", "unknown command 'frobnicate'"),
     ])
     func usageError(_ arguments: [String], _ command: String, _ message: String) throws {
@@ -161,7 +170,7 @@ struct CommandHelpTests {
         let error = try #require(throws: UsageError.self) { try LiuCommand.parse(["frobnicate"]) }
         #expect(error.command == nil)
         #expect(CommandHelp.errorText(error) == """
-            liu: error: unknown command 'frobnicate'; the commands are: new, build, run, push, status, keygen, sign, verify, demo, bench, help
+            liu: error: unknown command 'frobnicate'; the commands are: new, build, run, push, status, keygen, sign, verify, demo, bench, fleet, help
             USAGE: liu COMMAND [OPTIONS]
             see 'liu help'
             """)
