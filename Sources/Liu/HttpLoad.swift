@@ -21,7 +21,7 @@ public enum HttpLoad {
     public static func run(target: KernelTarget, machine: Machine, accelerator: Accelerator, images: [URL], updates: Int,
                            seconds: Int = 10, connections: Int = 64, threads: Int = 2, memoryMiB: Int = 256) throws -> Outcome {
         let bundles = try images.map { [UInt8](try Data(contentsOf: KernelBuild.bundlePath(forImage: $0))) }
-        let namespace = try TapNamespace()
+        let namespace = try TapNamespace(purpose: "http")
         defer { namespace.remove() }
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator, image: images[0])
         configuration.commandLine = TapNamespace.guestCommandLine

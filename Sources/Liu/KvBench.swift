@@ -53,9 +53,9 @@ enum KvBench {
     /// One redis-benchmark run without updates, then one with updates pushed back to back
     /// (up to `updatesDuringRun`).
     private static func throughput(_ label: String, _ guest: KvGuest, bundles: [[UInt8]], requests: Int) throws {
-        let quiet = try RedisBenchmark(port: guest.hostPort, requests: requests)
+        let quiet = try RedisBenchmark(host: guest.host, port: guest.hostPort, launchPrefix: guest.launchPrefix, requests: requests)
         try finish(quiet, label: "\(label): without updates")
-        let loaded = try RedisBenchmark(port: guest.hostPort, requests: requests)
+        let loaded = try RedisBenchmark(host: guest.host, port: guest.hostPort, launchPrefix: guest.launchPrefix, requests: requests)
         var updates = 0
         while loaded.isRunning && updates < updatesDuringRun {
             try expectConfirmed(try guest.push(bundles[updates % 2]), update: updates + 1)
@@ -110,7 +110,7 @@ enum KvBench {
     /// each must still run at the end.
     private static func soak(_ label: String, _ guest: KvGuest, bundles: [[UInt8]], updates: Int) throws {
         let before = try guest.commandsProcessed()
-        let load = try RedisBenchmark.continuousLoad(port: guest.hostPort)
+        let load = try RedisBenchmark.continuousLoad(on: guest)
         let started = Date()
         var (pushed, failedUpdates) = (0, 0)
         for update in 0..<updates where load.allSatisfy(\.isRunning) {

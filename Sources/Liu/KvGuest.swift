@@ -1,20 +1,28 @@
 import Foundation
 
-/// A kernel running the kv service (`Services/kv`) in QEMU, reached on its port 6379 through
-/// a forwarded host port, with its keys loaded and checked over RESP. Used by `liu bench kv`
-/// and the kv boot tests.
+/// A kernel running the kv service (`Services/kv`) in QEMU, with its keys loaded and checked
+/// over RESP. Used by `liu bench kv` and the kv boot tests. As root it sits on a tap device in
+/// a namespace of its own, reached on its own address and port 6379: redis-benchmark opens
+/// its clients all at once, which QEMU's forwarded ports, accepting one at a time, do not
+/// survive (a client not accepted within 63 s is reset). Otherwise it is reached through a
+/// forwarded port on 127.0.0.1.
 public final class KvGuest {
     public static let port: UInt16 = 6379
     public let guest: ServiceGuest
+    public var host: String { guest.host }
     public var hostPort: UInt16 { guest.hostPort(Self.port) }
+    /// What runs a client program where the guest can be reached: put before its command line.
+    public var launchPrefix: [String] { guest.namespace?.launchPrefix ?? [] }
 
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL, commandLine: String = "",
                 memoryMiB: Int? = nil) throws {
         guest = try ServiceGuest(target: target, machine: machine, accelerator: accelerator, image: image, tcpPorts: [Self.port],
-                                 commandLine: commandLine, memoryMiB: memoryMiB, ready: "kv: version")
+                                 commandLine: commandLine, memoryMiB: memoryMiB, ready: "kv: version", tap: TapNamespace.isAvailable)
     }
 
-    public func connect() throws -> RESPConnection { try RESPConnection(port: hostPort) }
+    public func connect() throws -> RESPConnection {
+        try guest.reach { [host, hostPort] in try RESPConnection(host: host, port: hostPort) }
+    }
 
     /// Writes `count` string keys `key:N` of `valueBytes` bytes each (`value(N)` padded), up
     /// to 100 to an MSET (fewer for large values: a request must fit the service's 256 KiB

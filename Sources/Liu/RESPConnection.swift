@@ -32,8 +32,8 @@ public final class RESPConnection {
     private var buffer: [UInt8] = []
     private var position = 0
 
-    public init(port: UInt16, timeoutSeconds: Int = 60) throws {
-        socket = try Push.connect(host: "127.0.0.1", port: port, timeoutSeconds: timeoutSeconds)
+    public init(host: String = "127.0.0.1", port: UInt16, timeoutSeconds: Int = 60) throws {
+        socket = try Push.connect(host: host, port: port, timeoutSeconds: timeoutSeconds)
     }
 
     deinit { close(socket) }

@@ -23,19 +23,23 @@ public final class RedisBenchmark: @unchecked Sendable {
     public static var redisCLI: URL? { (try? Shell.locate("redis-cli")).map { URL(fileURLWithPath: $0) } }
 
     private let process = Process()
+    private let arguments: [String]
     private let files: [URL]
 
-    /// Starts `redis-benchmark -p PORT -t TESTS -c CLIENTS -P PIPELINE --csv` with `-n REQUESTS`,
-    /// or with `-l` (loop until stopped) when `requests` is nil.
-    public init(port: UInt16, tests: String = issueTests, clients: Int = 50, pipeline: Int = 16, requests: Int?,
-                randomKeys: Int? = nil) throws {
+    /// Starts `redis-benchmark -h HOST -p PORT -t TESTS -c CLIENTS -P PIPELINE --csv` with `-n
+    /// REQUESTS`, or with `-l` (loop until stopped) when `requests` is nil; after
+    /// `launchPrefix` (`KvGuest.launchPrefix`: where the guest can be reached).
+    public init(host: String = "127.0.0.1", port: UInt16, launchPrefix: [String] = [], tests: String = issueTests,
+                clients: Int = 50, pipeline: Int = 16, requests: Int?, randomKeys: Int? = nil) throws {
         files = ["out", "err"].map { FileManager.default.temporaryDirectory.appendingPathComponent("redis-benchmark-\(UUID().uuidString).\($0)") }
         for file in files { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
-        process.executableURL = URL(fileURLWithPath: try Shell.locate("redis-benchmark"))
-        var arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-t", tests, "-c", "\(clients)", "-P", "\(pipeline)", "--csv"]
+        var arguments = ["-h", host, "-p", "\(port)", "-t", tests, "-c", "\(clients)", "-P", "\(pipeline)", "--csv"]
         arguments += requests.map { ["-n", "\($0)"] } ?? ["-l"]
         if let randomKeys { arguments += ["-r", "\(randomKeys)"] }
-        process.arguments = arguments
+        self.arguments = arguments
+        let command = launchPrefix + [try Shell.locate("redis-benchmark")] + arguments
+        process.executableURL = URL(fileURLWithPath: try Shell.locate(command[0]))
+        process.arguments = Array(command.dropFirst())
         process.standardOutput = try FileHandle(forWritingTo: files[0])
         process.standardError = try FileHandle(forWritingTo: files[1])
         process.standardInput = FileHandle.nullDevice
@@ -50,11 +54,14 @@ public final class RedisBenchmark: @unchecked Sendable {
     /// Load that lasts until stopped: SET, GET and INCR at once, each in its own
     /// redis-benchmark of 16 clients with a count it never reaches. (With -l, one test after
     /// another, each test's new connections would leave gaps in the load.)
-    public static func continuousLoad(port: UInt16) throws -> [RedisBenchmark] {
-        try ["set", "get", "incr"].map { try RedisBenchmark(port: port, tests: $0, clients: 16, requests: 1_000_000_000) }
+    public static func continuousLoad(on guest: KvGuest) throws -> [RedisBenchmark] {
+        try ["set", "get", "incr"].map {
+            try RedisBenchmark(host: guest.host, port: guest.hostPort, launchPrefix: guest.launchPrefix, tests: $0, clients: 16,
+                               requests: 1_000_000_000)
+        }
     }
 
-    public var commandLine: String { "redis-benchmark " + (process.arguments ?? []).joined(separator: " ") }
+    public var commandLine: String { "redis-benchmark " + arguments.joined(separator: " ") }
     public var isRunning: Bool { process.isRunning }
     public var output: String { (try? String(contentsOf: files[0], encoding: .utf8)) ?? "" }
     public var errors: String { (try? String(contentsOf: files[1], encoding: .utf8)) ?? "" }

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// A network namespace holding one tap device (`tap0`, 10.77.0.1/24) for one guest (10.77.0.2),
-/// for clients that open many connections at once (`wrk -c 64`). QEMU's user networking is no
+/// for clients that open many connections at once (`wrk -c 64`, redis-benchmark). QEMU's user networking is no
 /// good for those: its forwarded ports listen with a backlog of 1, so a burst of connects waits
 /// seconds for SYN retransmissions (and wrk counts them as timeouts). Needs root.
 public final class TapNamespace {
@@ -12,12 +12,16 @@ public final class TapNamespace {
     public static let guestAddress = "10.77.0.2"
     public static let guestCommandLine = "ip=10.77.0.2/24 gw=10.77.0.1"
 
-    public let name = NetworkNamespaceNames.make("http")
+    public let name: String
 
-    /// Creates the namespace and its tap device, after removing those killed runs left behind;
-    /// removes what it made when a step fails.
-    public init() throws {
-        guard getuid() == 0 else { throw ToolFailure(description: "a tap device in a network namespace needs root") }
+    /// Whether this process may make one (root).
+    public static var isAvailable: Bool { getuid() == 0 }
+
+    /// Creates the namespace (`liu-PURPOSE-…`) and its tap device, after removing those killed
+    /// runs left behind; removes what it made when a step fails.
+    public init(purpose: String) throws {
+        guard Self.isAvailable else { throw ToolFailure(description: "a tap device in a network namespace needs root") }
+        name = NetworkNamespaceNames.make(purpose)
         NetworkNamespaceNames.removeStale()
         try Shell.run("ip", ["netns", "add", name])
         do {

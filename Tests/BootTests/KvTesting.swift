@@ -27,7 +27,8 @@ enum KvTesting {
     /// redis-cli's answer to one command, as it prints it for a person (`--no-raw`):
     /// `OK`, `(integer) 1`, `(nil)`, `(error) ERR …`, numbered array lines.
     static func cli(_ guest: KvGuest, _ arguments: [String]) throws -> String {
-        let child = try ChildProcess.run(redisCLI!, ["--no-raw", "-h", "127.0.0.1", "-p", "\(guest.hostPort)"] + arguments, timeout: 30)
+        let command = guest.launchPrefix + [redisCLI!.path, "--no-raw", "-h", guest.host, "-p", "\(guest.hostPort)"] + arguments
+        let child = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), command, timeout: 30)
         var output = child.output
         while output.hasSuffix("\n") { output.removeLast() }
         return output

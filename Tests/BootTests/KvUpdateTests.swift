@@ -21,7 +21,7 @@ struct KvUpdateTests {
             // About a fifth of the 15 tests' 150,000 requests before the update (redis-benchmark's
             // results reach its output file only when it ends: the service counts them).
             let before = try guest.commandsProcessed()
-            let benchmark = try RedisBenchmark(port: guest.hostPort, requests: 10_000)
+            let benchmark = try RedisBenchmark(host: guest.host, port: guest.hostPort, launchPrefix: guest.launchPrefix, requests: 10_000)
             let started = Date()
             while try guest.commandsProcessed() - before < 30_000 && benchmark.isRunning && Date().timeIntervalSince(started) < 120 {
                 usleep(100_000)
@@ -46,7 +46,7 @@ struct KvUpdateTests {
         let bundles = [try KernelImages.bundle(target, "kv", label: "2"), try KernelImages.bundle(target, "kv")]
         try KvTesting.with(target) { guest in
             let before = try guest.commandsProcessed()
-            let load = try RedisBenchmark.continuousLoad(port: guest.hostPort)
+            let load = try RedisBenchmark.continuousLoad(on: guest)
             let started = Date()
             for round in 0..<Self.consecutiveUpdates {
                 let answer = try guest.push(bundles[round % 2])
