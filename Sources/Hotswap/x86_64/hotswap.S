@@ -1,7 +1,17 @@
-/* x86_64 hotswap stub. The kernel copies hotswap_start..hotswap_end to a fixed low,
-   identity-mapped address and jumps there with RDI -> descriptor list. The stub leaves
-   long mode (compatibility-mode segment 0x08, paging off, EFER.LME off) and copies in
-   32-bit protected mode, so the new image may be i686 or x86_64. Position-independent. */
+/* x86_64 hotswap stubs. The kernel copies one of them to a fixed low, identity-mapped
+   address and jumps there with RDI -> descriptor list, RDX = the hotswap window.
+   Position-independent.
+
+   hotswap_start..hotswap_end leaves long mode (compatibility-mode segment 0x08, paging off,
+   EFER.LME off) and copies in 32-bit protected mode, so the new image may be i686 or an
+   x86_64 image entered at its 32-bit entry.
+
+   hotswap_long_mode_start..hotswap_long_mode_end stays in long mode for an x86_64 image with
+   a 64-bit soft-reset entry (its LIU type-2 note): it switches to the identity map the
+   kernel wrote into the window's first pages (x86_64_build_identity_map), which neither
+   image overlaps, copies 64 bytes a round and jumps to that entry. Paging stays on: under
+   kvm-pvm code with paging off is emulated instruction by instruction. */
+#include "../x86/copy_and_enter.inc"
     .section .text.hotswap, "ax"
     .code64
     .globl hotswap_start, hotswap_end
@@ -27,21 +37,37 @@ compatibility_mode:
     rdmsr
     and $~0x100, %eax               /* EFER.LME off */
     wrmsr
-#include "../x86/copy_and_enter32.inc"
+    copy_and_enter movsl, stosl, 5, %ecx
 hotswap_end:
+
+    .code64
+    .globl hotswap_long_mode_start, hotswap_long_mode_end
+hotswap_long_mode_start:
+    cli
+    mov %rdx, %cr3                  /* the window's identity map: the old tables may be overwritten */
+    mov %edi, %ebp
+    copy_and_enter movsq, stosq, 6, %rcx
+hotswap_long_mode_end:
 
 /* Kernel-side helpers, not copied. */
     .text
     .code64
     .globl hotswap_stub_address, hotswap_stub_size, hotswap_enter
+    .globl hotswap_long_mode_stub_address, hotswap_long_mode_stub_size
 hotswap_stub_address:
     lea hotswap_start(%rip), %rax
     ret
 hotswap_stub_size:
     mov $(hotswap_end - hotswap_start), %eax
     ret
-/* hotswap_enter(list, stub, window, windowSize): jumps to the copied stub with RDI = list
-   (x86 caches are coherent: the window needs no maintenance). */
+hotswap_long_mode_stub_address:
+    lea hotswap_long_mode_start(%rip), %rax
+    ret
+hotswap_long_mode_stub_size:
+    mov $(hotswap_long_mode_end - hotswap_long_mode_start), %eax
+    ret
+/* hotswap_enter(list, stub, window, windowSize): jumps to the copied stub with RDI = list,
+   RDX = window (x86 caches are coherent: the window needs no maintenance). */
 hotswap_enter:
     jmp *%rsi
 

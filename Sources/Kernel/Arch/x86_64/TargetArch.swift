@@ -11,3 +11,6 @@ enum TargetArch {
 }
 
 @_extern(c, "x86_64_install_traps") func x86_64InstallTraps()
+/// Whether this kernel came in at the 64-bit soft-reset entry (long_mode.S), not through the
+/// 32-bit one.
+@_extern(c, "x86_64_entered_in_long_mode") func x86_64EnteredInLongMode() -> Bool

@@ -70,4 +70,64 @@ x86_pdpt:
     .skip 4096
 page_directories:
     .skip 4 * 4096
+
+/* x86_64_build_identity_map(tables, gigabytes): the same map, written in long mode, of
+   [0, gigabytes GiB) (1-4) at `tables` (six pages: PML4, PDPT, four page directories), the
+   3-4 GiB range uncached. The 64-bit soft-reset entry builds the kernel's own map with it,
+   and the kernel the long-mode hotswap stub's map in the hotswap window (only the RAM there,
+   so fewer entries). Stores are unrolled (TCG runs a REP prefix one element per dispatch).
+   SysV: preserves RBX, RBP, R12-R15. */
+    .text
+    .code64
+    .globl x86_64_build_identity_map
+x86_64_build_identity_map:
+    push %rbx
+    mov %rsi, %r9                   /* gigabytes */
+    mov $0x80000001, %eax
+    cpuid                           /* EDX bit 26: 1 GiB pages */
+    mov %edx, %r10d
+    xor %eax, %eax                  /* clear PML4 and PDPT */
+    mov %rdi, %rdx
+    mov $128, %ecx
+1:  .irp offset, 0, 8, 16, 24, 32, 40, 48, 56
+    mov %rax, \offset(%rdx)
+    .endr
+    add $64, %rdx
+    dec %ecx
+    jnz 1b
+    lea 0x1003(%rdi), %rax          /* PML4[0] -> PDPT, present, writable */
+    mov %rax, (%rdi)
+    lea 0x1000(%rdi), %rdx          /* PDPT */
+    lea 0x2000(%rdi), %r11          /* the page directory of the current gigabyte */
+    xor %ecx, %ecx                  /* the current gigabyte */
+2:  mov %rcx, %rax
+    shl $30, %rax
+    or $0x83, %rax                  /* present, writable, large page */
+    cmp $3, %ecx
+    jb 3f
+    or $0x18, %rax                  /* PCD|PWT: 3-4 GiB is MMIO */
+3:  bt $26, %r10d
+    jnc 4f
+    mov %rax, (%rdx,%rcx,8)         /* one 1 GiB page */
+    jmp 6f
+4:  lea 3(%r11), %rbx
+    mov %rbx, (%rdx,%rcx,8)         /* -> a page directory of 512 2 MiB pages */
+    mov $128, %ebx
+5:  mov %rax, (%r11)
+    lea 0x200000(%rax), %rsi
+    mov %rsi, 8(%r11)
+    lea 0x400000(%rax), %rsi
+    mov %rsi, 16(%r11)
+    lea 0x600000(%rax), %rsi
+    mov %rsi, 24(%r11)
+    add $0x800000, %rax
+    add $32, %r11
+    dec %ebx
+    jnz 5b
+6:  inc %ecx
+    cmp %r9d, %ecx
+    jb 2b
+    pop %rbx
+    ret
+
     .section .note.GNU-stack,"",@progbits
