@@ -7,10 +7,10 @@
    x86_64 image entered at its 32-bit entry.
 
    hotswap_long_mode_start..hotswap_long_mode_end stays in long mode for an x86_64 image with
-   a 64-bit soft-reset entry (its LIU type-2 note): it switches to the identity map the
-   kernel wrote into the window's first pages (x86_64_build_identity_map), which neither
-   image overlaps, copies 64 bytes a round and jumps to that entry. Paging stays on: under
-   kvm-pvm code with paging off is emulated instruction by instruction. */
+   a 64-bit soft-reset entry (its LIU type-2 note): it copies 64 bytes a round on the
+   identity map in the window's first pages (x86_64_ensure_identity_map, paging.S), which
+   the kernel runs on and neither image overlaps, and jumps to that entry. Paging stays on:
+   under kvm-pvm code with paging off is emulated instruction by instruction. */
 #include "../x86/copy_and_enter.inc"
     .section .text.hotswap, "ax"
     .code64
@@ -44,7 +44,7 @@ hotswap_end:
     .globl hotswap_long_mode_start, hotswap_long_mode_end
 hotswap_long_mode_start:
     cli
-    mov %rdx, %cr3                  /* the window's identity map: the old tables may be overwritten */
+    mov %rdx, %cr3                  /* the window's map (the kernel's already): never one being overwritten */
     mov %edi, %ebp
     copy_and_enter movsq, stosq, 6, %rcx
 hotswap_long_mode_end:

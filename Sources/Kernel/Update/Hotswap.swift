@@ -61,7 +61,7 @@ enum Hotswap {
     static func replaceKernel(with image: UnsafeRawBufferPointer, block: SoftResetBlock,
                               alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }) throws(Failure) -> Never {
         let kernelImage = try validate(image)
-        let stubCode = HotswapStub.prepare(for: kernelImage, ramEnd: Kernel.boot.usableEnd)
+        let stubCode = HotswapStub.choose(for: kernelImage)
         guard stubCode.size <= HotswapWindow.stubCapacity else { throw .stubTooLarge }
         var block = block
         block.handoverCounter = Arch.counter()

@@ -35,13 +35,11 @@ struct HotswapStub {
     let entry: UInt64
 
     /// The target's stub, except x86_64 to an image with a 64-bit soft-reset entry: the stub
-    /// that stays in long mode (under kvm-pvm code with paging off is emulated), whose
-    /// identity map this writes into the window's first pages, the RAM (up to `ramEnd`) only.
-    static func prepare(for image: KernelImage, ramEnd: UInt) -> HotswapStub {
+    /// that stays in long mode (under kvm-pvm code with paging off is emulated), on the
+    /// identity map in the window's first pages that the kernel runs on (paging.S).
+    static func choose(for image: KernelImage) -> HotswapStub {
         #if arch(x86_64)
         if let entry = image.longModeEntry {
-            let gigabytes = min(4, max(1, (UInt64(ramEnd) + (1 << 30) - 1) >> 30))
-            x86_64BuildIdentityMap(HotswapWindow.pointer(HotswapWindow.base), gigabytes)
             return HotswapStub(code: hotswapLongModeStubAddress(), size: Int(hotswapLongModeStubSize()), entry: entry)
         }
         #endif
@@ -54,8 +52,6 @@ struct HotswapStub {
 #if arch(x86_64)
 @_extern(c, "hotswap_long_mode_stub_address") func hotswapLongModeStubAddress() -> UnsafeRawPointer
 @_extern(c, "hotswap_long_mode_stub_size") func hotswapLongModeStubSize() -> UInt32
-/// Writes an identity map of [0, gigabytes GiB) to the six pages at `tables` (paging.S).
-@_extern(c, "x86_64_build_identity_map") func x86_64BuildIdentityMap(_ tables: UnsafeMutableRawPointer, _ gigabytes: UInt64)
 #endif
 /// Jumps to the copied stub; does not come back. The window (stub, list, block) is pushed
 /// out of the data cache first where that matters (aarch64).

@@ -19,11 +19,12 @@ x86_64_enter_long_mode:
     ljmp $0x18, $long_mode
 
     .code64
-/* The long-mode hotswap stub's entry (the note below names it): long mode on the stub's
-   identity map, interrupts off, EAX = soft-reset magic, EBX -> block. The GDT, the IDT and
-   the stack were the old kernel's and are overwritten: this builds the kernel's own map,
-   loads it and its GDT, then joins the loader path. Privileged instructions come last, in
-   one run: under kvm-pvm the instructions after one are emulated. */
+/* The long-mode hotswap stub's entry (the note below names it): long mode on the identity
+   map in the hotswap window, interrupts off, EAX = soft-reset magic, EBX -> block. The GDT,
+   the IDT and the stack were the old kernel's and are overwritten: this checks the map and
+   keeps it (x86_64_use_window_map, paging.S, says why), loads its GDT and joins the loader
+   path. Privileged instructions come last, in one run: under kvm-pvm each one that comes
+   alone is a VM exit, and the instructions after one are emulated. */
     .globl x86_64_soft_reset_entry
 x86_64_soft_reset_entry:
     mov %eax, %r12d
@@ -33,11 +34,7 @@ x86_64_soft_reset_entry:
     mov %edx, boot_entry_tsc+4(%rip)
     movb $1, entered_in_long_mode(%rip)
     lea boot_stack_top(%rip), %rsp
-    lea x86_pml4(%rip), %rdi
-    mov $4, %esi
-    call x86_64_build_identity_map
-    lea x86_pml4(%rip), %rax
-    mov %rax, %cr3
+    call x86_64_use_window_map
     lgdt gdt_pointer(%rip)
     mov %r12d, %esi
     mov %r13d, %edi

@@ -71,63 +71,106 @@ x86_pdpt:
 page_directories:
     .skip 4 * 4096
 
-/* x86_64_build_identity_map(tables, gigabytes): the same map, written in long mode, of
+/* x86_64_ensure_identity_map(tables, gigabytes): the same map, in long mode, of
    [0, gigabytes GiB) (1-4) at `tables` (six pages: PML4, PDPT, four page directories), the
-   3-4 GiB range uncached. The 64-bit soft-reset entry builds the kernel's own map with it,
-   and the kernel the long-mode hotswap stub's map in the hotswap window (only the RAM there,
-   so fewer entries). Stores are unrolled (TCG runs a REP prefix one element per dispatch).
-   SysV: preserves RBX, RBP, R12-R15. */
+   3-4 GiB range uncached, writing only the entries that differ. Every x86_64 kernel runs on
+   this map in the hotswap window from its trap set-up on (x86_64_use_window_map), the
+   long-mode hotswap stub copies on it and the next kernel keeps it. Under kvm-pvm (shadow
+   paging) a write to a page table in use traps, and a new table means a fault, about a
+   millisecond, for every 4 KiB page touched again: a map that stays put and unwritten keeps
+   what the hypervisor learnt. Entries carry their accessed and dirty bits, so the
+   hypervisor setting them changes nothing. SysV: preserves RBX, RBP, R12-R15. */
     .text
     .code64
-    .globl x86_64_build_identity_map
-x86_64_build_identity_map:
+    .globl x86_64_ensure_identity_map
+x86_64_ensure_identity_map:
     push %rbx
     mov %rsi, %r9                   /* gigabytes */
     mov $0x80000001, %eax
     cpuid                           /* EDX bit 26: 1 GiB pages */
     mov %edx, %r10d
-    xor %eax, %eax                  /* clear PML4 and PDPT */
+    lea 8(%rdi), %rdx               /* PML4[1..511] and PDPT[gigabytes..511] zero */
+    mov $511, %ecx
+    call ensure_zero
+    lea 0x1000(%rdi,%r9,8), %rdx
+    mov $512, %ecx
+    sub %r9d, %ecx
+    call ensure_zero
     mov %rdi, %rdx
-    mov $128, %ecx
-1:  .irp offset, 0, 8, 16, 24, 32, 40, 48, 56
-    mov %rax, \offset(%rdx)
-    .endr
-    add $64, %rdx
-    dec %ecx
-    jnz 1b
-    lea 0x1003(%rdi), %rax          /* PML4[0] -> PDPT, present, writable */
-    mov %rax, (%rdi)
-    lea 0x1000(%rdi), %rdx          /* PDPT */
+    lea 0x1023(%rdi), %rax          /* PML4[0] -> PDPT: present, writable, accessed */
+    call ensure_entry
     lea 0x2000(%rdi), %r11          /* the page directory of the current gigabyte */
-    xor %ecx, %ecx                  /* the current gigabyte */
-2:  mov %rcx, %rax
+    xor %r8d, %r8d                  /* the current gigabyte */
+2:  mov %r8, %rax
     shl $30, %rax
-    or $0x83, %rax                  /* present, writable, large page */
-    cmp $3, %ecx
+    or $0xE3, %rax                  /* present, writable, accessed, dirty, large page */
+    cmp $3, %r8d
     jb 3f
     or $0x18, %rax                  /* PCD|PWT: 3-4 GiB is MMIO */
-3:  bt $26, %r10d
+3:  lea 0x1000(%rdi,%r8,8), %rdx    /* PDPT[gigabyte] */
+    bt $26, %r10d
     jnc 4f
-    mov %rax, (%rdx,%rcx,8)         /* one 1 GiB page */
-    jmp 6f
-4:  lea 3(%r11), %rbx
-    mov %rbx, (%rdx,%rcx,8)         /* -> a page directory of 512 2 MiB pages */
-    mov $128, %ebx
-5:  mov %rax, (%r11)
-    lea 0x200000(%rax), %rsi
+    call ensure_entry               /* one 1 GiB page */
+    jmp 8f
+4:  mov %rax, %rsi
+    lea 0x23(%r11), %rax            /* -> a page directory of 512 2 MiB pages */
+    call ensure_entry
+    mov %rsi, %rax
+    add $0x200000, %rsi
+    mov $256, %ecx                  /* two entries a round */
+5:  cmp %rax, (%r11)
+    je 6f
+    mov %rax, (%r11)
+6:  cmp %rsi, 8(%r11)
+    je 7f
     mov %rsi, 8(%r11)
-    lea 0x400000(%rax), %rsi
-    mov %rsi, 16(%r11)
-    lea 0x600000(%rax), %rsi
-    mov %rsi, 24(%r11)
-    add $0x800000, %rax
-    add $32, %r11
-    dec %ebx
+7:  add $0x400000, %rax
+    add $0x400000, %rsi
+    add $16, %r11
+    dec %ecx
     jnz 5b
-6:  inc %ecx
-    cmp %r9d, %ecx
+8:  inc %r8d
+    cmp %r9d, %r8d
     jb 2b
     pop %rbx
+    ret
+
+/* The entry at RDX becomes RAX (written only if it differs); RDX advances to the next. */
+ensure_entry:
+    cmp %rax, (%rdx)
+    je 1f
+    mov %rax, (%rdx)
+1:  add $8, %rdx
+    ret
+
+/* The ECX entries from RDX become zero; read first, written only if one is not. */
+ensure_zero:
+    xor %eax, %eax
+    mov %rdx, %rsi
+    mov %ecx, %ebx
+1:  or (%rsi), %rax
+    add $8, %rsi
+    dec %ebx
+    jnz 1b
+    test %rax, %rax
+    jz 2f
+    push %rdi
+    xor %eax, %eax
+    mov %rdx, %rdi
+    rep stosq                       /* only after garbage: a cold boot's low memory */
+    pop %rdi
+2:  ret
+
+/* x86_64_use_window_map(): the kernel moves to the map in the hotswap window (0x1000:
+   HotswapWindow.base), once the loader's structures below 1 MiB have been read. */
+    .set WINDOW_MAP, 0x1000
+    .globl x86_64_use_window_map
+x86_64_use_window_map:
+    mov $WINDOW_MAP, %edi
+    mov $4, %esi
+    call x86_64_ensure_identity_map
+    mov $WINDOW_MAP, %eax
+    mov %rax, %cr3
     ret
 
     .section .note.GNU-stack,"",@progbits
