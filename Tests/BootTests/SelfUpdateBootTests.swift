@@ -45,6 +45,7 @@ struct SelfUpdateBootTests {
         let afterReset = log.components(separatedBy: "soft reset: block at").dropFirst().joined()
         #expect(!afterReset.isEmpty, "no soft reset\n\(log)")
         #expect(afterReset.contains("update: downtime"))
+        #expect(BootChecks.softResetsStayedInLongMode(log, boot) == 1)
         let calibration = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("timer calibration") }
         #expect(calibration?.hasSuffix("(skipped)") == true, "\(log)")
         #expect(afterReset.contains("self-update: counter restored: 41, now 42"))

@@ -20,12 +20,14 @@ public struct ImageTrust: Equatable, Sendable {
 
     /// Finds the one trust note among the ELF notes in `notes` (a note section or segment).
     public init(notes: UnsafeRawBufferPointer) throws(TrustNoteError) {
-        guard let all = ELFNote.all(in: notes) else { throw .malformed }
+        var reader = ELFNoteReader(notes)
         var found: ImageTrust? = nil
-        for note in all where note.isLIU(type: Self.noteType) {
+        while let note = reader.next() {
+            guard note.isLIU(type: Self.noteType) else { continue }
             guard found == nil else { throw .duplicate }
             found = try ImageTrust(descriptor: note.descriptor)
         }
+        guard !reader.malformed else { throw .malformed }
         guard let found else { throw .missing }
         self = found
     }

@@ -75,13 +75,15 @@ public struct KernelImage: Equatable, Sendable {
     private static func longModeEntry(_ header: ELFHeader) throws(ELFError) -> UInt64? {
         var found: UInt64? = nil
         for segment in try header.noteSegments() {
-            guard let notes = ELFNote.all(in: segment) else { throw .malformedNotes }
-            for note in notes where note.isLIU(type: longModeEntryNoteType) {
+            var reader = ELFNoteReader(segment)
+            while let note = reader.next() {
+                guard note.isLIU(type: longModeEntryNoteType) else { continue }
                 guard found == nil, note.descriptor.count == 8, let base = note.descriptor.baseAddress else {
                     throw .malformedLongModeEntryNote
                 }
                 found = base.loadLE(at: 0, as: UInt64.self)
             }
+            guard !reader.malformed else { throw .malformedNotes }
         }
         return found
     }
