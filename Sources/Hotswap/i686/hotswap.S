@@ -8,7 +8,7 @@
 hotswap_start:
     cli
     mov 4(%esp), %ebp
-    copy_and_enter movsl, stosl, 5, %ecx
+    copy_and_enter movsl, stosl, 6, %ecx
 hotswap_end:
 
 /* Kernel-side helpers, not copied. */
