@@ -4,13 +4,18 @@ struct ELFNote {
     /// `"LIU\0"`, the owner of the project's notes: the trust note (type 1, `ImageTrust`) and
     /// the 64-bit soft-reset entry (type 2, `KernelImage.longModeEntry`).
     static let liuOwner: [UInt8] = [0x4C, 0x49, 0x55, 0]
+    /// The same four bytes read as one little-endian word (compared without an array).
+    private static let liuOwnerWord: UInt32 = 0x0055_494C
 
     let name: UnsafeRawBufferPointer
     let type: UInt32
     let descriptor: UnsafeRawBufferPointer
 
     /// Whether this is the project's note of `type`.
-    func isLIU(type wanted: UInt32) -> Bool { type == wanted && name.elementsEqual(Self.liuOwner) }
+    func isLIU(type wanted: UInt32) -> Bool {
+        guard type == wanted, name.count == 4, let base = name.baseAddress else { return false }
+        return base.loadLE(at: 0, as: UInt32.self) == Self.liuOwnerWord
+    }
 }
 
 /// Reads the notes of a note section or segment one after another, reading only inside its

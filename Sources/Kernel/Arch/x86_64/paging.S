@@ -143,23 +143,20 @@ ensure_entry:
 1:  add $8, %rdx
     ret
 
-/* The ECX entries from RDX become zero; read first, written only if one is not. */
+/* The ECX entries from RDX become zero; read first (REPE SCASQ: one instruction an entry
+   under an instruction count), written only if one is not. */
 ensure_zero:
-    xor %eax, %eax
-    mov %rdx, %rsi
-    mov %ecx, %ebx
-1:  or (%rsi), %rax
-    add $8, %rsi
-    dec %ebx
-    jnz 1b
-    test %rax, %rax
-    jz 2f
     push %rdi
     xor %eax, %eax
     mov %rdx, %rdi
+    push %rcx
+    repe scasq
+    pop %rcx
+    je 1f
+    mov %rdx, %rdi
     rep stosq                       /* only after garbage: a cold boot's low memory */
-    pop %rdi
-2:  ret
+1:  pop %rdi
+    ret
 
 /* x86_64_use_window_map(): the kernel moves to the map in the hotswap window (0x1000:
    HotswapWindow.base), once the loader's structures below 1 MiB have been read. */
