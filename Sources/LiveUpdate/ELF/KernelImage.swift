@@ -57,7 +57,12 @@ public struct KernelImage: Equatable, Sendable {
         }
         try Self.checkPlacement(loads, constraints: constraints)
         guard Self.isExecutable(header.entry, in: loads) else { throw .entryNotInExecutableSegment(entry: header.entry) }
+        #if arch(i386) && hasFeature(Embedded)
+        // The i686 kernel admits only i386 images: the note reader stays out of its image.
+        let longModeEntry: UInt64? = nil
+        #else
         let longModeEntry = architecture == .x86_64 ? try Self.longModeEntry(header) : nil
+        #endif
         if let longModeEntry, !Self.isExecutable(longModeEntry, in: loads) {
             throw .longModeEntryNotInExecutableSegment(entry: longModeEntry)
         }
