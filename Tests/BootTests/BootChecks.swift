@@ -49,3 +49,19 @@ enum BootChecks {
         }
     }
 }
+
+extension BootChecks {
+    /// An x86_64 kernel that updates or rolls back to an x86_64 image stays in long mode: each
+    /// soft-reset line in `log` says the new kernel came in at its 64-bit entry, none that it
+    /// fell back to the 32-bit one (paging off, emulated instruction by instruction under
+    /// kvm-pvm). Returns how many soft resets the log shows; other targets have no such line.
+    @discardableResult
+    static func softResetsStayedInLongMode(_ log: String, _ boot: BootCase,
+                                           sourceLocation: SourceLocation = #_sourceLocation) -> Int {
+        let resets = log.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("soft reset: block at") && $0.contains(" valid") }
+        guard boot.target == .x86_64 else { return resets.count }
+        let fellBack = resets.filter { !$0.hasSuffix(", entered in long mode") }
+        #expect(fellBack.isEmpty, "x86_64 soft resets not entered in long mode: \(fellBack)\n\(log)", sourceLocation: sourceLocation)
+        return resets.count
+    }
+}

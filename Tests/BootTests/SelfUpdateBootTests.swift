@@ -45,6 +45,7 @@ struct SelfUpdateBootTests {
         let afterReset = log.components(separatedBy: "soft reset: block at").dropFirst().joined()
         #expect(!afterReset.isEmpty, "no soft reset\n\(log)")
         #expect(afterReset.contains("update: downtime"))
+        #expect(BootChecks.softResetsStayedInLongMode(log, boot) == 1)
         let calibration = afterReset.split(whereSeparator: \.isNewline).first { $0.contains("timer calibration") }
         #expect(calibration?.hasSuffix("(skipped)") == true, "\(log)")
         #expect(afterReset.contains("self-update: counter restored: 41, now 42"))
@@ -54,6 +55,23 @@ struct SelfUpdateBootTests {
         if times.count == 2 {
             print("self-update \(boot.testDescription): entry to service cold \(times[0]) ms, soft reset \(times[1]) ms")
         }
+    }
+
+    /// The stub that leaves long mode stays for x86_64 images without the 64-bit entry note
+    /// (older builds): the module's note becomes another LIU type, which the kernel ignores.
+    @Test("x86_64: an image without the 64-bit entry note is entered through the 32-bit entry",
+          arguments: cases.filter { $0.target == .x86_64 })
+    func withoutLongModeEntry(_ boot: BootCase) throws {
+        var bytes = [UInt8](try Data(contentsOf: try KernelImages.image(boot.target, "hello")))
+        let note: [UInt8] = [4, 0, 0, 0, 8, 0, 0, 0, 2, 0, 0, 0] + Array("LIU\0".utf8)
+        let found = try #require((0...(bytes.count - note.count)).first { bytes[$0..<($0 + note.count)].elementsEqual(note) })
+        bytes[found + 8] = 3
+        let module = FileManager.default.temporaryDirectory.appendingPathComponent("no-long-mode-entry-\(UUID().uuidString).elf")
+        try Data(bytes).write(to: module)
+        defer { try? FileManager.default.removeItem(at: module) }
+        let log = try Self.run(boot, module: module).serialOutput
+        #expect(log.contains("soft reset: block at 0x00007000 valid, entered through the 32-bit entry"), "\(log)")
+        #expect(log.contains("self-update: counter restored: 41, now 42"), "\(log)")
     }
 
     @Test("an image for another architecture is refused and the old kernel goes on",

@@ -1,13 +1,14 @@
 /* i686 hotswap stub. The kernel copies hotswap_start..hotswap_end to a fixed low address
    and jumps there with the descriptor list pointer at 4(%esp) (a cdecl call's first
    argument). Already in 32-bit protected mode with paging off. Position-independent. */
+#include "../x86/copy_and_enter.inc"
     .section .text.hotswap, "ax"
     .code32
     .globl hotswap_start, hotswap_end
 hotswap_start:
     cli
     mov 4(%esp), %ebp
-#include "../x86/copy_and_enter32.inc"
+    copy_and_enter movsl, stosl, 6, %ecx
 hotswap_end:
 
 /* Kernel-side helpers, not copied. */

@@ -1,7 +1,17 @@
-/* x86_64 hotswap stub. The kernel copies hotswap_start..hotswap_end to a fixed low,
-   identity-mapped address and jumps there with RDI -> descriptor list. The stub leaves
-   long mode (compatibility-mode segment 0x08, paging off, EFER.LME off) and copies in
-   32-bit protected mode, so the new image may be i686 or x86_64. Position-independent. */
+/* x86_64 hotswap stubs. The kernel copies one of them to a fixed low, identity-mapped
+   address and jumps there with RDI -> descriptor list, RDX = the hotswap window.
+   Position-independent.
+
+   hotswap_start..hotswap_end leaves long mode (compatibility-mode segment 0x08, paging off,
+   EFER.LME off) and copies in 32-bit protected mode, so the new image may be i686 or an
+   x86_64 image entered at its 32-bit entry.
+
+   hotswap_long_mode_start..hotswap_long_mode_end stays in long mode for an x86_64 image with
+   a 64-bit soft-reset entry (its LIU type-2 note): it copies 128 bytes a round on the
+   identity map in the window's first pages (x86_64_ensure_identity_map, paging.S), which
+   the kernel runs on and neither image overlaps, and jumps to that entry. Paging stays on:
+   under kvm-pvm code with paging off is emulated instruction by instruction. */
+#include "../x86/copy_and_enter.inc"
     .section .text.hotswap, "ax"
     .code64
     .globl hotswap_start, hotswap_end
@@ -27,21 +37,36 @@ compatibility_mode:
     rdmsr
     and $~0x100, %eax               /* EFER.LME off */
     wrmsr
-#include "../x86/copy_and_enter32.inc"
+    copy_and_enter movsl, stosl, 6, %ecx
 hotswap_end:
+
+    .code64
+    .globl hotswap_long_mode_start, hotswap_long_mode_end
+hotswap_long_mode_start:
+    cli
+    mov %rdx, %cr3                  /* the window's map (the kernel's already): never one being overwritten */
+    mov %edi, %ebp
+    copy_and_enter movsq, stosq, 7, %rcx
+hotswap_long_mode_end:
 
 /* Kernel-side helpers, not copied. */
     .text
     .code64
     .globl hotswap_stub_address, hotswap_stub_size, hotswap_enter
-hotswap_stub_address:
-    lea hotswap_start(%rip), %rax
+    .globl hotswap_long_mode_stub_address, hotswap_long_mode_stub_size
+/* NAME_address() and NAME_size(): where a stub's code lies and how long it is. */
+.macro stub_accessors name, start, end
+\name\()_address:
+    lea \start(%rip), %rax
     ret
-hotswap_stub_size:
-    mov $(hotswap_end - hotswap_start), %eax
+\name\()_size:
+    mov $(\end - \start), %eax
     ret
-/* hotswap_enter(list, stub, window, windowSize): jumps to the copied stub with RDI = list
-   (x86 caches are coherent: the window needs no maintenance). */
+.endm
+    stub_accessors hotswap_stub, hotswap_start, hotswap_end
+    stub_accessors hotswap_long_mode_stub, hotswap_long_mode_start, hotswap_long_mode_end
+/* hotswap_enter(list, stub, window, windowSize): jumps to the copied stub with RDI = list,
+   RDX = window (x86 caches are coherent: the window needs no maintenance). */
 hotswap_enter:
     jmp *%rsi
 

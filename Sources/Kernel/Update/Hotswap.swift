@@ -61,7 +61,8 @@ enum Hotswap {
     static func replaceKernel(with image: UnsafeRawBufferPointer, block: SoftResetBlock,
                               alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }) throws(Failure) -> Never {
         let kernelImage = try validate(image)
-        guard Int(hotswapStubSize()) <= HotswapWindow.stubCapacity else { throw .stubTooLarge }
+        let stubCode = HotswapStub.choose(for: kernelImage)
+        guard stubCode.size <= HotswapWindow.stubCapacity else { throw .stubTooLarge }
         var block = block
         block.handoverCounter = Arch.counter()
         let refusal = BootArguments.withGivenBytes { commandLine -> SoftResetError? in
@@ -73,10 +74,10 @@ enum Hotswap {
         }
         if let refusal { throw .blockNotWritten(refusal) }
         alterBlock(HotswapWindow.pointer(HotswapWindow.blockAddress))
-        HotswapDescriptors.write(kernelImage, imageAddress: UInt64(UInt(bitPattern: image.baseAddress)),
+        HotswapDescriptors.write(kernelImage, entry: stubCode.entry, imageAddress: UInt64(UInt(bitPattern: image.baseAddress)),
                                  block: UInt64(HotswapWindow.blockAddress), to: HotswapWindow.pointer(HotswapWindow.listAddress))
         let stub = HotswapWindow.pointer(HotswapWindow.stubAddress)
-        stub.copyMemory(from: hotswapStubAddress(), byteCount: Int(hotswapStubSize()))
+        stub.copyMemory(from: stubCode.code, byteCount: stubCode.size)
         Arch.disableInterrupts()
         hotswapEnter(HotswapWindow.pointer(HotswapWindow.listAddress), stub, HotswapWindow.base, UInt(HotswapWindow.size))
         panic("hotswap: the stub returned")

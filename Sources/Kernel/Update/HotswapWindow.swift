@@ -1,33 +1,58 @@
 import LiveUpdate
 
 /// The fixed low memory the hotswap uses on this target (docs/update-sequence.md): the
-/// soft-reset block, the descriptor list and the copied stub, all in one window the new
-/// image may not overlap.
+/// soft-reset block, the descriptor list and the copied stub (on x86 after the long-mode
+/// stub's identity map), all in one window the new image may not overlap.
 enum HotswapWindow {
     #if arch(arm64)
     /// Between the DTB at the RAM base and the image at 0x40200000.
     static let base: UInt = 0x4010_0000
+    static let blockAddress = base
     /// Lowest address an image may load at.
     static let imageFloor: UInt64 = 0x4000_0000
     #else
     /// Below 1 MiB, above the real-mode IVT and BIOS data area. Loader structures there
-    /// were copied at boot, before anything writes the window.
-    static let base: UInt = 0x7000
+    /// were copied at boot, before anything writes the window. Its first six pages hold the
+    /// x86_64 long-mode stub's page tables (`identityMapAddress`).
+    static let base: UInt = 0x1000
+    static let blockAddress: UInt = 0x7000
     static let imageFloor: UInt64 = 0x10_0000
     #endif
-    static let blockAddress = base
-    static let listAddress = base + 0x800
-    static let stubAddress = base + 0x1000
+    static let listAddress = blockAddress + 0x800
+    static let stubAddress = blockAddress + 0x1000
     static let stubCapacity = 0x1000
-    static let size: UInt64 = 0x2000
+    static let size = UInt64(stubAddress - base) + UInt64(stubCapacity)
 
     static var range: PhysicalRange { PhysicalRange(start: UInt64(base), end: UInt64(base) + size) }
 
     static func pointer(_ address: UInt) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: address)! }
 }
 
+/// The stub code to copy into the window for one image and the entry it jumps to.
+struct HotswapStub {
+    let code: UnsafeRawPointer
+    let size: Int
+    let entry: UInt64
+
+    /// The target's stub, except x86_64 to an image with a 64-bit soft-reset entry: the stub
+    /// that stays in long mode (under kvm-pvm code with paging off is emulated), on the
+    /// identity map in the window's first pages that the kernel runs on (paging.S).
+    static func choose(for image: KernelImage) -> HotswapStub {
+        #if arch(x86_64)
+        if let entry = image.longModeEntry {
+            return HotswapStub(code: hotswapLongModeStubAddress(), size: Int(hotswapLongModeStubSize()), entry: entry)
+        }
+        #endif
+        return HotswapStub(code: hotswapStubAddress(), size: Int(hotswapStubSize()), entry: image.entry)
+    }
+}
+
 @_extern(c, "hotswap_stub_address") func hotswapStubAddress() -> UnsafeRawPointer
 @_extern(c, "hotswap_stub_size") func hotswapStubSize() -> UInt32
+#if arch(x86_64)
+@_extern(c, "hotswap_long_mode_stub_address") func hotswapLongModeStubAddress() -> UnsafeRawPointer
+@_extern(c, "hotswap_long_mode_stub_size") func hotswapLongModeStubSize() -> UInt32
+#endif
 /// Jumps to the copied stub; does not come back. The window (stub, list, block) is pushed
 /// out of the data cache first where that matters (aarch64).
 @_extern(c, "hotswap_enter")

@@ -27,6 +27,9 @@ extension ELFError {
         case .segmentOverlapsForbiddenRange(let index, let range): "segment \(index) overlaps protected range \(range)"
         case .segmentsOverlap(let index, let other): "segments \(index) and \(other) overlap"
         case .entryNotInExecutableSegment(let entry): "entry point \(hex(entry)) is not in an executable segment"
+        case .malformedNotes: "a note segment's notes do not fit their sizes"
+        case .malformedLongModeEntryNote: "the 64-bit entry note is not one 8-byte address"
+        case .longModeEntryNotInExecutableSegment(let entry): "64-bit entry \(hex(entry)) is not in an executable segment"
         }
     }
 }

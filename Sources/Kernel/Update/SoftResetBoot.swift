@@ -29,7 +29,12 @@ enum SoftResetBoot {
             blockPointer = pointer
             Console.write("soft reset: block at ")
             Console.writeHex(UInt64(info), digits: 8)
-            Console.write(" valid\n")
+            Console.write(" valid")
+            #if arch(x86_64)
+            Console.write(x86_64EnteredInLongMode() ? ", entered in long mode\n" : ", entered through the 32-bit entry\n")
+            #else
+            Console.write("\n")
+            #endif
             return received
         } catch {
             Console.write("soft reset: block at ")

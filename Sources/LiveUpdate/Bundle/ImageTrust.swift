@@ -6,8 +6,6 @@ public struct ImageTrust: Equatable, Sendable {
     public static let noteType: UInt32 = 1
     /// At most this many keys, as a bundle's manifest holds.
     public static let maximumKeys = BundleLayout.maximumTrustedKeys
-    /// `"LIU\0"`, the note's owner name.
-    static let noteOwner: [UInt8] = [0x4C, 0x49, 0x55, 0]
     /// Security version (8 bytes) and key count (4) before the keys.
     static let fixedDescriptorLength = 12
 
@@ -22,28 +20,14 @@ public struct ImageTrust: Equatable, Sendable {
 
     /// Finds the one trust note among the ELF notes in `notes` (a note section or segment).
     public init(notes: UnsafeRawBufferPointer) throws(TrustNoteError) {
+        var reader = ELFNoteReader(notes)
         var found: ImageTrust? = nil
-        var offset = 0
-        while offset < notes.count {
-            guard let base = notes.baseAddress, notes.count - offset >= 12 else { throw .malformed }
-            // Sizes are compared before they become Int, which is 32 bits on i686.
-            let rawNameSize = base.loadLE(at: offset, as: UInt32.self)
-            let rawDescriptorSize = base.loadLE(at: offset + 4, as: UInt32.self)
-            guard UInt64(rawNameSize) <= UInt64(notes.count), UInt64(rawDescriptorSize) <= UInt64(notes.count) else { throw .malformed }
-            let (nameSize, descriptorSize) = (Int(rawNameSize), Int(rawDescriptorSize))
-            let type = base.loadLE(at: offset + 8, as: UInt32.self)
-            let nameStart = offset + 12
-            let descriptorStart = nameStart + Self.padded(nameSize)
-            let next = descriptorStart + Self.padded(descriptorSize)
-            guard next <= notes.count else { throw .malformed }
-            let name = UnsafeRawBufferPointer(rebasing: notes[nameStart..<(nameStart + nameSize)])
-            if type == Self.noteType && name.elementsEqual(Self.noteOwner) {
-                guard found == nil else { throw .duplicate }
-                found = try ImageTrust(descriptor: UnsafeRawBufferPointer(
-                    rebasing: notes[descriptorStart..<(descriptorStart + descriptorSize)]))
-            }
-            offset = next
+        while let note = reader.next() {
+            guard note.isLIU(type: Self.noteType) else { continue }
+            guard found == nil else { throw .duplicate }
+            found = try ImageTrust(descriptor: note.descriptor)
         }
+        guard !reader.malformed else { throw .malformed }
         guard let found else { throw .missing }
         self = found
     }
@@ -83,18 +67,16 @@ public struct ImageTrust: Equatable, Sendable {
         self = found
     }
 
-    private static func padded(_ size: Int) -> Int { (size + 3) & ~3 }
-
     #if !hasFeature(Embedded)
     /// The whole note, header and padding included, as `liu build` puts it into an image.
     public var noteBytes: [UInt8] {
         var descriptor = withUnsafeBytes(of: securityVersion.littleEndian, Array.init)
         descriptor += withUnsafeBytes(of: UInt32(keys.count).littleEndian, Array.init)
         descriptor += keys.joined()
-        var note = withUnsafeBytes(of: UInt32(Self.noteOwner.count).littleEndian, Array.init)
+        var note = withUnsafeBytes(of: UInt32(ELFNote.liuOwner.count).littleEndian, Array.init)
         note += withUnsafeBytes(of: UInt32(descriptor.count).littleEndian, Array.init)
         note += withUnsafeBytes(of: Self.noteType.littleEndian, Array.init)
-        return note + Self.noteOwner + descriptor
+        return note + ELFNote.liuOwner + descriptor
     }
     #endif
 

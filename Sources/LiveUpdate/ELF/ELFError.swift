@@ -35,4 +35,11 @@ public enum ELFError: Error, Equatable, Sendable {
     /// The entry point is not inside the file-backed part of an executable PT_LOAD, where the
     /// stub copies bytes from the image.
     case entryNotInExecutableSegment(entry: UInt64)
+    /// A PT_NOTE segment whose notes do not fit their sizes (x86_64, where they are read for
+    /// the 64-bit soft-reset entry).
+    case malformedNotes
+    /// The LIU type-2 note (64-bit soft-reset entry) is not 8 bytes or appears twice.
+    case malformedLongModeEntryNote
+    /// The 64-bit soft-reset entry is not inside the file-backed part of an executable PT_LOAD.
+    case longModeEntryNotInExecutableSegment(entry: UInt64)
 }

@@ -33,8 +33,15 @@ public struct KernelImage: Equatable, Sendable {
     /// The `p_flags` bit of a PT_LOAD whose memory the kernel initializes itself.
     public static let scratchFlag = LoadableSegment.scratchFlag
 
+    /// The type of the note (owner `LIU`) naming an x86_64 image's 64-bit soft-reset entry.
+    public static let longModeEntryNoteType: UInt32 = 2
+
     public let segments: [SegmentCopy]
     public let entry: UInt64
+    /// x86_64: where an x86_64 kernel's long-mode hotswap stub enters the image, still in long
+    /// mode (its LIU type-2 note, an 8-byte address); nil without the note, and on other
+    /// architectures, whose stubs always take `entry`.
+    public let longModeEntry: UInt64?
 
     /// Checks every header field the copy and the jump rely on; reads only inside `bytes`.
     public init(
@@ -49,11 +56,41 @@ public struct KernelImage: Equatable, Sendable {
             throw .tooManySegments(count: loads.count, maximum: Self.maximumSegments)
         }
         try Self.checkPlacement(loads, constraints: constraints)
-        guard loads.contains(where: { $0.isExecutable && $0.fileBackedRange.contains(header.entry) }) else {
-            throw .entryNotInExecutableSegment(entry: header.entry)
+        guard Self.isExecutable(header.entry, in: loads) else { throw .entryNotInExecutableSegment(entry: header.entry) }
+        #if arch(i386) && hasFeature(Embedded)
+        // The i686 kernel admits only i386 images: the note reader stays out of its image.
+        let longModeEntry: UInt64? = nil
+        #else
+        let longModeEntry = architecture == .x86_64 ? try Self.longModeEntry(header) : nil
+        #endif
+        if let longModeEntry, !Self.isExecutable(longModeEntry, in: loads) {
+            throw .longModeEntryNotInExecutableSegment(entry: longModeEntry)
         }
         segments = loads.map { $0.copy }
         entry = header.entry
+        self.longModeEntry = longModeEntry
+    }
+
+    /// Whether `address` lies where the stub copies bytes of an executable segment.
+    private static func isExecutable(_ address: UInt64, in loads: [LoadableSegment]) -> Bool {
+        loads.contains { $0.isExecutable && $0.fileBackedRange.contains(address) }
+    }
+
+    /// The address in the one LIU type-2 note of the PT_NOTE segments, if there is one.
+    private static func longModeEntry(_ header: ELFHeader) throws(ELFError) -> UInt64? {
+        var found: UInt64? = nil
+        for segment in try header.noteSegments() {
+            var reader = ELFNoteReader(segment)
+            while let note = reader.next() {
+                guard note.isLIU(type: longModeEntryNoteType) else { continue }
+                guard found == nil, note.descriptor.count == 8, let base = note.descriptor.baseAddress else {
+                    throw .malformedLongModeEntryNote
+                }
+                found = base.loadLE(at: 0, as: UInt64.self)
+            }
+            guard !reader.malformed else { throw .malformedNotes }
+        }
+        return found
     }
 
     private static func checkPlacement(

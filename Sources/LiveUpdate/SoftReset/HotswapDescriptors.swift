@@ -9,12 +9,13 @@ public enum HotswapDescriptors {
     public static func byteCount(segments: Int) -> Int { headerSize + segments * entrySize }
 
     /// Writes the list for `image`, whose bytes sit at physical `imageAddress`, to `list`
-    /// (`byteCount(segments: image.segments.count)` bytes).
+    /// (`byteCount(segments: image.segments.count)` bytes). The stub jumps to `entry`:
+    /// `image.entry`, or `image.longModeEntry` for x86_64's long-mode stub.
     public static func write(
-        _ image: KernelImage, imageAddress: UInt64, block: UInt64, to list: UnsafeMutableRawPointer
+        _ image: KernelImage, entry: UInt64, imageAddress: UInt64, block: UInt64, to list: UnsafeMutableRawPointer
     ) {
         list.storeLE(UInt64(image.segments.count), at: 0)
-        list.storeLE(image.entry, at: 8)
+        list.storeLE(entry, at: 8)
         list.storeLE(UInt64(SoftResetBlock.registerMagic), at: 16)
         list.storeLE(block, at: 24)
         for (index, segment) in image.segments.enumerated() {

@@ -192,10 +192,10 @@ struct HotswapDescriptorTests {
         let count = HotswapDescriptors.byteCount(segments: validated.segments.count)
         let list = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 8)
         defer { list.deallocate() }
-        HotswapDescriptors.write(validated, imageAddress: 0x800_0000, block: 0x7000, to: list)
+        HotswapDescriptors.write(validated, entry: 0x10_0020, imageAddress: 0x800_0000, block: 0x7000, to: list)
         let word = { (index: Int) in list.load(fromByteOffset: index * 8, as: UInt64.self).littleEndian }
         #expect(count == 96)
-        #expect([word(0), word(1), word(2), word(3)] == [2, 0x10_0010, UInt64(SoftResetBlock.registerMagic), 0x7000])
+        #expect([word(0), word(1), word(2), word(3)] == [2, 0x10_0020, UInt64(SoftResetBlock.registerMagic), 0x7000])
         #expect([word(4), word(5), word(6), word(7)] == [0x10_0000, 0x800_0000 + UInt64(image.dataOffset(0)), 256, 256])
         #expect([word(8), word(9), word(10), word(11)] == [0x10_1000, 0x800_0000 + UInt64(image.dataOffset(1)), 64, 0x1000])
     }

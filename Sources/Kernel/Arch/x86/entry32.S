@@ -1,7 +1,8 @@
 /* x86 entry, shared by i686 and x86_64. Reached from a Multiboot loader (EAX = 0x2BADB002,
    EBX -> multiboot info), from a PVH loader (EBX -> hvm_start_info) or from the hotswap
-   stub (EAX = soft-reset magic, EBX -> soft-reset block): 32-bit protected mode, paging
-   off, no usable stack. kernel_main(magic, info) gets EAX and EBX. */
+   stub that left long mode (EAX = soft-reset magic, EBX -> soft-reset block): 32-bit
+   protected mode, paging off, no usable stack. (x86_64 updates to x86_64 come in at
+   x86_64_soft_reset_entry, long_mode.S, instead.) kernel_main(magic, info) gets EAX and EBX. */
     .set MULTIBOOT_MAGIC, 0x1BADB002
     .set MULTIBOOT_FLAGS, 0x00000003      /* page-align modules, want memory info */
 
@@ -32,8 +33,10 @@ _start:
     mov %ax, %ss
     mov $boot_stack_top, %esp
 
+#if defined(__i386__)
     /* SSE on for assembly routines (hardware CRC32C): CR0.EM off, CR0.MP on, CR4.OSFXSR
-       and OSXMMEXCPT on. Swift code itself is compiled without SSE. */
+       and OSXMMEXCPT on. Swift code itself is compiled without SSE. x86_64 does this in
+       long mode, which the 64-bit soft-reset entry reaches without passing here. */
     mov %cr0, %eax
     and $~0x4, %eax
     or $0x2, %eax
@@ -41,8 +44,6 @@ _start:
     mov %cr4, %eax
     or $0x600, %eax
     mov %eax, %cr4
-
-#if defined(__i386__)
     /* .bss needs no zeroing: it lies in the PT_LOAD's memory size, which QEMU's ELF loader
        (a cold boot) and the hotswap stub (a soft reset) both zero. */
     xor %ebp, %ebp
