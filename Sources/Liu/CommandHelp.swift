@@ -198,7 +198,7 @@ public enum CommandHelp {
     static let benchKv = CommandSpec(
         name: "bench kv",
         abstract: "Benchmark the kv service, with live updates.",
-        discussion: "Boots the kv service and runs redis-benchmark -t \(RedisBenchmark.issueTests) -c 50 -P 16 -n N twice: without updates, then while updates alternate between two labelled builds; prints requests/s and p50/p99/max latency per test. Then grows the keyspace to each count of --keys (16-byte values) and to 64 MiB of values, pushing an update at each size, checking every key after it and printing the downtime by phase. With --updates N, a soak: N updates under a looping redis-benchmark, reporting failed updates and failed requests.",
+        discussion: "Boots the kv service (as root on a tap device in a network namespace of its own, where redis-benchmark runs too: QEMU's forwarded ports accept one connection at a time) and runs redis-benchmark -t \(RedisBenchmark.issueTests) -c 50 -P 16 -n N twice: without updates, then while updates alternate between two labelled builds; prints requests/s and p50/p99/max latency per test. Then grows the keyspace to each count of --keys (16-byte values) and to 64 MiB of values, pushing an update at each size, checking every key after it and printing the downtime by phase. With --updates N, a soak: N updates under a looping redis-benchmark, reporting failed updates and failed requests.",
         options: [
             OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "x86_64"),
             OptionSpec("--kvm", "Run under KVM.", group: "accelerator"),

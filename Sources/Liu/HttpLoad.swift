@@ -1,7 +1,7 @@
 import Foundation
 
 /// `wrk` over keep-alive against the http service booted on a tap device in a namespace of
-/// its own (`TapNamespace`), with live updates pushed during the load, alternating between
+/// its own (`ServiceGuest(tap:)`), with live updates pushed during the load, alternating between
 /// images. Used by `liu bench http` and the boot tests.
 public enum HttpLoad {
     public struct Outcome: Sendable {
@@ -21,41 +21,28 @@ public enum HttpLoad {
     public static func run(target: KernelTarget, machine: Machine, accelerator: Accelerator, images: [URL], updates: Int,
                            seconds: Int = 10, connections: Int = 64, threads: Int = 2, memoryMiB: Int = 256) throws -> Outcome {
         let bundles = try images.map { [UInt8](try Data(contentsOf: KernelBuild.bundlePath(forImage: $0))) }
-        let namespace = try TapNamespace(purpose: "http")
-        defer { namespace.remove() }
-        var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator, image: images[0])
-        configuration.commandLine = TapNamespace.guestCommandLine
-        configuration.memoryMiB = memoryMiB
-        configuration.network = TapNetwork(interface: TapNamespace.interface)
-        configuration.launchPrefix = namespace.launchPrefix
-        let instance = try QEMU.start(configuration)
-        defer { _ = instance.stop() }
-        guard instance.waitForOutput("http: version", timeout: 60) else {
-            throw ToolFailure(description: "the http service did not start:\n\(instance.serialOutput)")
-        }
+        let guest = try ServiceGuest(target: target, machine: machine, accelerator: accelerator, image: images[0], tcpPorts: [80],
+                                     memoryMiB: memoryMiB, ready: "http: version", tap: true)
+        defer { _ = guest.stop() }
         let started = Date()
         let duration = updates > 0 ? 3600 : seconds
-        let wrk = try ChildOutput(namespace.launchPrefix + [try Shell.locate("wrk"), "-c", "\(connections)", "-t", "\(threads)",
-                                                            "-d", "\(duration)s", "--timeout", "10s", "--latency",
-                                                            "http://\(TapNamespace.guestAddress)/"])
+        let wrk = try ChildOutput((guest.namespace?.launchPrefix ?? []) + [try Shell.locate("wrk"), "-c", "\(connections)", "-t", "\(threads)",
+                                                                           "-d", "\(duration)s", "--timeout", "10s", "--latency",
+                                                                           "http://\(guest.host)/"])
         var answers: [Push.Answer] = []
         if updates > 0 {
             Thread.sleep(forTimeInterval: 1)
-            answers = try namespace.inside {
-                var answers: [Push.Answer] = []
-                for round in 1...updates {
-                    let answer = try Push.send(bundles[round % bundles.count], host: TapNamespace.guestAddress, port: 666)
-                    answers.append(answer)
-                    guard case .confirmed = answer else { break }
-                }
-                return answers
+            for round in 1...updates {
+                let answer = try guest.push(bundles[round % bundles.count])
+                answers.append(answer)
+                guard case .confirmed = answer else { break }
             }
             Thread.sleep(forTimeInterval: 1)
             wrk.interrupt()         // wrk prints its summary on SIGINT
         }
         let output = wrk.waitForExit(timeout: Double(seconds) + 30)
         return Outcome(wrk: WrkReport(output), answers: answers, seconds: Date().timeIntervalSince(started),
-                       serialOutput: instance.serialOutput)
+                       serialOutput: guest.instance.serialOutput)
     }
 }
 

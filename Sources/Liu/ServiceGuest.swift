@@ -26,7 +26,7 @@ public final class ServiceGuest {
                 tap: Bool = false) throws {
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator, image: image)
         configuration.commandLine = commandLine
-        let namespace = tap ? try TapNamespace(purpose: "guest") : nil
+        let namespace = tap ? try TapNamespace() : nil
         if let namespace {
             (forwards, udpForwards) = (Dictionary(uniqueKeysWithValues: tcpPorts.map { ($0, $0) }),
                                        Dictionary(uniqueKeysWithValues: udpPorts.map { ($0, $0) }))

@@ -12,16 +12,15 @@ public final class TapNamespace {
     public static let guestAddress = "10.77.0.2"
     public static let guestCommandLine = "ip=10.77.0.2/24 gw=10.77.0.1"
 
-    public let name: String
+    public let name = NetworkNamespaceNames.make("guest")
 
     /// Whether this process may make one (root).
     public static var isAvailable: Bool { getuid() == 0 }
 
-    /// Creates the namespace (`liu-PURPOSE-…`) and its tap device, after removing those killed
-    /// runs left behind; removes what it made when a step fails.
-    public init(purpose: String) throws {
+    /// Creates the namespace and its tap device, after removing those killed runs left behind;
+    /// removes what it made when a step fails.
+    public init() throws {
         guard Self.isAvailable else { throw ToolFailure(description: "a tap device in a network namespace needs root") }
-        name = NetworkNamespaceNames.make(purpose)
         NetworkNamespaceNames.removeStale()
         try Shell.run("ip", ["netns", "add", name])
         do {
