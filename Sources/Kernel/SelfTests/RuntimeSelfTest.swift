@@ -36,10 +36,24 @@ enum RuntimeSelfTest {
             }
             guard memcmp(buffer, reference, size) == 0 else { SelfTest.fail("memory routines") }
         }
-        reference.storeBytes(of: 1, toByteOffset: 100, as: UInt8.self)
-        buffer.storeBytes(of: 2, toByteOffset: 100, as: UInt8.self)
-        guard memcmp(buffer, reference, size) > 0, memcmp(reference, buffer, size) < 0 else {
-            SelfTest.fail("memcmp ordering")
+        comparisons(buffer, reference, size: size)
+    }
+
+    /// memcmp at every alignment and length, word-sized or not: equal ranges, then one byte
+    /// raised anywhere in the range (and once just past its end, which must not count).
+    private static func comparisons(_ buffer: UnsafeMutableRawPointer, _ reference: UnsafeMutableRawPointer, size: Int) {
+        reference.copyMemory(from: buffer, byteCount: size)
+        for _ in 0..<2_000 {
+            let start = Int(Entropy.next() % 64), count = Int(Entropy.next() % 300)
+            guard memcmp(buffer + start, reference + start, count) == 0 else { SelfTest.fail("memcmp of equal bytes") }
+            let index = start + Int(Entropy.next() % UInt64(count + 1))
+            let byte = buffer.load(fromByteOffset: index, as: UInt8.self)
+            guard byte < 255 else { continue }
+            buffer.storeBytes(of: byte + 1, toByteOffset: index, as: UInt8.self)
+            let differs = index < start + count
+            guard (memcmp(buffer + start, reference + start, count) > 0) == differs,
+                  (memcmp(reference + start, buffer + start, count) < 0) == differs else { SelfTest.fail("memcmp ordering") }
+            buffer.storeBytes(of: byte, toByteOffset: index, as: UInt8.self)
         }
     }
 

@@ -8,6 +8,11 @@ func liu_cpu_has_crc32c() -> UInt32
 func liu_crc32c_hw(_ crc: UInt32, _ bytes: UnsafeRawPointer, _ count: Int) -> UInt32
 #endif
 
+#if arch(x86_64) || arch(i386)
+@_extern(c, "liu_cpu_under_kvm")
+func liu_cpu_under_kvm() -> UInt32
+#endif
+
 #if arch(x86_64)
 @_extern(c, "liu_cpu_has_clmul")
 func liu_cpu_has_clmul() -> UInt32
@@ -24,6 +29,17 @@ enum HardwareCRC32C {
         return liu_cpu_has_crc32c() != 0
         #else
         return false
+        #endif
+    }()
+
+    /// Whether the instructions may run before the kernel has read its command line (where
+    /// `crc32c=software` would say they may not): available, and no KVM hypervisor, whose
+    /// instruction emulator may lack them (kvm-pvm's does).
+    static let isAvailableBeforeBootArguments: Bool = {
+        #if arch(x86_64) || arch(i386)
+        return isAvailable && liu_cpu_under_kvm() == 0
+        #else
+        return isAvailable
         #endif
     }()
 

@@ -1,6 +1,8 @@
-/// CRC32C of the soft-reset block, one table lookup a byte: the new kernel checks the block
-/// before its heap exists, and both `CRC32C` engines build their tables on the heap on first
-/// use, so the table here is a constant the compiler puts in read-only data. Gives the same
+/// CRC32C of the soft-reset block, which the new kernel checks before its heap exists and before
+/// it has read its command line: with the CRC32C instructions where they may run then
+/// (`HardwareCRC32C.isAvailableBeforeBootArguments`), else one lookup a byte in a table the
+/// compiler puts in read-only data (both `CRC32C` engines build theirs on the heap). Both run
+/// inside an update's downtime, once to write the block and once to check it. Gives the same
 /// values as `CRC32C.checksum` (the tests compare them).
 enum BlockCRC32C {
     /// Eight entries.
@@ -44,16 +46,39 @@ enum BlockCRC32C {
         (0x79B737BA, 0x8BDCB4B9, 0x988C474D, 0x6AE7C44E, 0xBE2DA0A5, 0x4C4623A6, 0x5F16D052, 0xAD7D5351)
     )
 
+    enum Engine {
+        /// The CRC32C instructions, when `HardwareCRC32C.isAvailableBeforeBootArguments`.
+        case hardware
+        /// The table above, one lookup a byte.
+        case table
+    }
+
+    static var bestEngine: Engine {
+        HardwareCRC32C.isAvailableBeforeBootArguments && CRC32C.hardwareAllowed ? .hardware : .table
+    }
+
     /// The CRC32C of `count` bytes at `bytes`, the 4 bytes at `zeroed` taken as zero (the
-    /// checksum field itself). The table is copied to the stack once (256 moves).
-    static func checksum(_ bytes: UnsafeRawPointer, count: Int, zeroed: Int) -> UInt32 {
-        withUnsafeBytes(of: table) { table in
-            var register = ~UInt32(0)
+    /// checksum field itself).
+    static func checksum(_ bytes: UnsafeRawPointer, count: Int, zeroed: Int, engine: Engine = bestEngine) -> UInt32 {
+        var zero: UInt32 = 0
+        let register = withUnsafeBytes(of: &zero) { zero in          // no array: there may be no heap yet
+            update(update(update(~0, bytes, zeroed, engine), zero.baseAddress!, 4, engine),
+                   bytes + zeroed + 4, count - zeroed - 4, engine)
+        }
+        return ~register
+    }
+
+    private static func update(_ register: UInt32, _ bytes: UnsafeRawPointer, _ count: Int, _ engine: Engine) -> UInt32 {
+        #if arch(x86_64) || arch(i386) || arch(arm64)
+        if engine == .hardware { return liu_crc32c_hw(register, bytes, count) }
+        #endif
+        return withUnsafeBytes(of: table) { table in              // copied to the stack once: 1 KiB
+            var register = register
             for index in 0..<count {
-                let byte = index >= zeroed && index < zeroed + 4 ? 0 : bytes.load(fromByteOffset: index, as: UInt8.self)
+                let byte = bytes.load(fromByteOffset: index, as: UInt8.self)
                 register = table.load(fromByteOffset: Int((register ^ UInt32(byte)) & 0xFF) &* 4, as: UInt32.self) ^ (register >> 8)
             }
-            return ~register
+            return register
         }
     }
 }

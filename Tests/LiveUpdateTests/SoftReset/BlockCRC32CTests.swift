@@ -17,11 +17,14 @@ struct BlockCRC32CTests {
         }
     }
 
-    @Test("the same value as CRC32C.checksum, with the checksum field read as zero", arguments: [0, 4, 1404, 700])
-    func agreesWithTheEngines(zeroed: Int) {
+    static var engines: [BlockCRC32C.Engine] { HardwareCRC32C.isAvailable ? [.table, .hardware] : [.table] }
+
+    @Test("the same value as CRC32C.checksum, with the checksum field read as zero",
+          arguments: [0, 4, 1404, 700, SoftResetBlock.size - 4], engines)
+    func agreesWithTheEngines(zeroed: Int, engine: BlockCRC32C.Engine) {
         var random = SplitMix64(seed: 16)
         var bytes = random.bytes(SoftResetBlock.size)
-        let value = bytes.withUnsafeBytes { BlockCRC32C.checksum($0.baseAddress!, count: $0.count, zeroed: zeroed) }
+        let value = bytes.withUnsafeBytes { BlockCRC32C.checksum($0.baseAddress!, count: $0.count, zeroed: zeroed, engine: engine) }
         bytes.replaceSubrange(zeroed..<(zeroed + 4), with: [0, 0, 0, 0])
         #expect(value == CRC32C.checksum(bytes, engine: .software))
         #expect(value == CRC32C.checksum(bytes))
