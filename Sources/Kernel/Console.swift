@@ -73,9 +73,39 @@ public enum Console {
     @export(interface)
     public static func newline() { put(10) }
 
-    @inline(__always)
+    @inline(never)
     static func put(_ byte: UInt8) {
+        if isHolding { return keep(byte) }
         if byte == 10 { Arch.consoleWrite(13) }
         Arch.consoleWrite(byte)
     }
+
+    private static func keep(_ byte: UInt8) {
+        guard heldCount < held.count else {
+            release()                       // full: what is held goes out first, then the rest
+            return put(byte)
+        }
+        held[heldCount] = byte
+        heldCount += 1
+    }
+
+    /// Holds what is written from now on instead of sending it to the serial port, until
+    /// `release`: a kernel started by an update holds its output until its service serves
+    /// again, because every byte written to the port is downtime (a port access each, and a
+    /// VM exit each under KVM). At most 1 KiB is held; more sends it.
+    static func hold() { isHolding = true }
+
+    /// Sends what `hold` kept, then writes directly again. The runtime calls it when the
+    /// service serves, and before any exit, reset or hotswap, so that nothing held is lost.
+    static func release() {
+        guard isHolding else { return }
+        isHolding = false
+        for index in 0..<heldCount { put(held[index]) }
+        heldCount = 0
+    }
+
+    /// Fixed storage: the new kernel holds from before its heap exists.
+    nonisolated(unsafe) private static var held = InlineArray<1024, UInt8>(repeating: 0)
+    nonisolated(unsafe) private static var heldCount = 0
+    nonisolated(unsafe) private static var isHolding = false
 }

@@ -20,6 +20,7 @@ enum Panic {
             Console.write("\nPANIC inside the panic path: hard reset\n")
             Arch.hardReset()
         }
+        Console.release()
         Console.write("\nPANIC: ")
         Console.write(message)
         Console.newline()

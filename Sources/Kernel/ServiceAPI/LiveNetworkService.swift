@@ -45,6 +45,7 @@ extension NetworkService {
     /// output counts as downtime) is printed: the boot timeline, the downtime and the device report.
     func serving(_ name: String, confirm: Bool) {
         UpdateDowntime.serviceResumed()
+        Console.release()
         if confirm { Trial.confirm() }
         guard SoftResetBoot.happened else { return }
         BootTimeline.print()

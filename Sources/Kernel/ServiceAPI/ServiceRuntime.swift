@@ -62,6 +62,7 @@ public enum ServiceRuntime {
             }
         }
         network?.serving(name, confirm: service.confirmsByServing)
+        Console.release()                   // a service without a network card
         service.started(system)
         guard let network, let updates else { idle() }
         network.serve { for listener in updates { listener.afterRound() } }

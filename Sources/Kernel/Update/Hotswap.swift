@@ -60,6 +60,7 @@ enum Hotswap {
     /// `alterBlock` lets a self-test damage the written block.
     static func replaceKernel(with image: UnsafeRawBufferPointer, block: SoftResetBlock,
                               alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }) throws(Failure) -> Never {
+        Console.release()                   // a rollback from a kernel that held its output
         let kernelImage = try validate(image)
         let stubCode = HotswapStub.choose(for: kernelImage)
         guard stubCode.size <= HotswapWindow.stubCapacity else { throw .stubTooLarge }

@@ -27,6 +27,7 @@ enum SoftResetBoot {
             BootArguments.copy(from: SoftResetBlock.commandLine(in: pointer))
             block = received
             blockPointer = pointer
+            Console.hold()                  // until the service serves: output is downtime
             Console.write("soft reset: block at ")
             Console.writeHex(UInt64(info), digits: 8)
             Console.write(" valid")

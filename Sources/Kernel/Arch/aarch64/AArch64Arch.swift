@@ -115,6 +115,7 @@ enum Arch {
     /// own failure) never read as a status.
     static func exit(_ status: ExitStatus) -> Never {
         disableInterrupts()
+        Console.release()
         var block: (UInt64, UInt64) = (0x20026, 2 * UInt64(status.rawValue) + 3)
         _ = withUnsafeBytes(of: &block) { semihostingCall(0x18, $0.baseAddress!) }
         _ = hypervisorCall(0x8400_0008, 0, 0, 0)
@@ -123,6 +124,7 @@ enum Arch {
 
     /// PSCI SYSTEM_RESET.
     static func hardReset() -> Never {
+        Console.release()
         _ = hypervisorCall(0x8400_0009, 0, 0, 0)
         while true { waitForInterruptInstruction() }
     }

@@ -65,6 +65,7 @@ enum Arch {
     /// never mistaken for success: exit code = 2 * status + 3.
     static func exit(_ status: ExitStatus) -> Never {
         disableInterrupts()
+        Console.release()
         outl(0xF4, UInt32(status.rawValue) + 1)
         Console.write("exit: no isa-debug-exit device; halting\n")
         while true { halt() }
@@ -76,6 +77,7 @@ enum Arch {
     /// controller's reset line; microvm: the ACPI generic event device's reset register. A
     /// machine without one of these ignores the write.
     static func hardReset() -> Never {
+        Console.release()
         disableInterrupts()
         outb(0xCF9, 0x06)
         outb(0x64, 0xFE)
