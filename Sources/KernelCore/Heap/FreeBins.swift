@@ -1,4 +1,5 @@
-/// Heads of the segregated free lists plus a bitmap of the non-empty ones, kept in managed
+/// Heads of the segregated free lists plus a bitmap of the non-empty ones (and a word that
+/// says which of its words are not zero, so that finding a list takes no loop), kept in managed
 /// memory at the start of the heap (a 2 KiB value inside the `Heap` struct would be copied on
 /// every access).
 ///
@@ -13,23 +14,28 @@ struct FreeBins {
     private static let smallestLargeLog2 = 12
     /// Exact lists plus 33 powers of two (4 KiB up to 32 TiB) of `subdivisions` lists.
     static let count = exactCount + 33 * subdivisions
-    private static let bitmapWords = (count + 63) / 64
+    private static let bitmapWords = (count + 63) / 64     // at most 64: one summary word
     private static let headsSize = (count * 4 + 7) & ~7
     /// Bytes of managed memory the table takes, a multiple of the granule.
-    static let storageSize = (headsSize + bitmapWords * 8 + 15) & ~15
+    static let storageSize = (headsSize + (bitmapWords + 1) * 8 + 15) & ~15
 
     private let heads: UnsafeMutablePointer<UInt32>
     private let nonEmpty: UnsafeMutablePointer<UInt64>
+    /// Bit w: `nonEmpty[w]` is not zero.
+    private let nonEmptyWords: UnsafeMutablePointer<UInt64>
 
     /// A table at `storage` (`storageSize` bytes, 8-byte aligned); `clear()` before first use.
     init(at storage: UnsafeMutableRawPointer) {
         heads = storage.bindMemory(to: UInt32.self, capacity: Self.count)
-        nonEmpty = (storage + Self.headsSize).bindMemory(to: UInt64.self, capacity: Self.bitmapWords)
+        nonEmpty = (storage + Self.headsSize).bindMemory(to: UInt64.self, capacity: Self.bitmapWords + 1)
+        nonEmptyWords = nonEmpty + Self.bitmapWords
     }
 
+    /// All lists empty. One memset each (`noLink` is all ones): a new kernel does this inside
+    /// an update's downtime.
     func clear() {
-        heads.initialize(repeating: HeapBlock.noLink, count: Self.count)
-        nonEmpty.initialize(repeating: 0, count: Self.bitmapWords)
+        UnsafeMutableRawPointer(heads).initializeMemory(as: UInt8.self, repeating: 0xFF, count: Self.count * 4)
+        UnsafeMutableRawPointer(nonEmpty).initializeMemory(as: UInt8.self, repeating: 0, count: (Self.bitmapWords + 1) * 8)
     }
 
     /// The list a free block of `size` bytes belongs to; also the first list worth searching
@@ -47,11 +53,13 @@ struct FreeBins {
         get { heads[index] }
         nonmutating set {
             heads[index] = newValue
-            let bit = UInt64(1) << UInt64(index % 64)
+            let word = index / 64, bit = UInt64(1) << UInt64(index % 64)
             if newValue == HeapBlock.noLink {
-                nonEmpty[index / 64] &= ~bit
+                nonEmpty[word] &= ~bit
+                if nonEmpty[word] == 0 { nonEmptyWords.pointee &= ~(1 << UInt64(word)) }
             } else {
-                nonEmpty[index / 64] |= bit
+                nonEmpty[word] |= bit
+                nonEmptyWords.pointee |= 1 << UInt64(word)
             }
         }
     }
@@ -59,13 +67,12 @@ struct FreeBins {
     /// The first non-empty list at or after `index`.
     func firstNonEmpty(from index: Int) -> Int? {
         guard index < Self.count else { return nil }
-        var word = index / 64
-        var bits = nonEmpty[word] & (~0 << UInt64(index % 64))
-        while bits == 0 {
-            word += 1
-            guard word < Self.bitmapWords else { return nil }
-            bits = nonEmpty[word]
-        }
-        return word * 64 + bits.trailingZeroBitCount
+        let word = index / 64
+        let bits = nonEmpty[word] & (~0 << UInt64(index % 64))
+        if bits != 0 { return word * 64 + bits.trailingZeroBitCount }
+        let words = word + 1 < 64 ? nonEmptyWords.pointee & (~0 << UInt64(word + 1)) : 0
+        guard words != 0 else { return nil }
+        let next = words.trailingZeroBitCount
+        return next * 64 + nonEmpty[next].trailingZeroBitCount
     }
 }

@@ -69,7 +69,7 @@ public struct Heap {
         else { return nil }
         let alignment = max(UInt(alignment), HeapBlock.granule)
         let payload: UInt
-        if let (block, fit) = findFreeBlock(size: size, alignment: alignment) {
+        if let (block, fit) = bins.firstFit(size: size, alignment: alignment, base: base) {
             unlink(block)
             payload = fit
             carve(from: block.address, to: block.end, payload: payload, size: size, byteCount: byteCount)
@@ -146,7 +146,7 @@ extension Heap {
     /// Where the payload of a `size`-byte block aligned to `alignment` goes inside the free span
     /// [start, end), or nil if it does not fit. A gap left in front must be able to hold a free
     /// block of its own.
-    private static func placement(from start: UInt, to end: UInt, size: UInt, alignment: UInt) -> UInt? {
+    fileprivate static func placement(from start: UInt, to end: UInt, size: UInt, alignment: UInt) -> UInt? {
         let mask = alignment - 1
         let (unaligned, overflow) = start.addingReportingOverflow(HeapBlock.headerSize + mask)
         guard !overflow else { return nil }
@@ -159,28 +159,6 @@ extension Heap {
         }
         guard payload <= end, size <= end - (payload - HeapBlock.headerSize) else { return nil }
         return payload
-    }
-
-    /// A free block that fits the request, from the smallest lists that may hold one. Only the
-    /// first few blocks of each list are tried, which keeps the search O(1): past the request's
-    /// own list every block fits unless the alignment is above 16.
-    private func findFreeBlock(size: UInt, alignment: UInt) -> (HeapBlock, UInt)? {
-        let probesPerList = 8
-        var index = FreeBins.index(forSize: size)
-        while let bin = bins.firstNonEmpty(from: index) {
-            var link = bins[bin]
-            var probes = 0
-            while link != HeapBlock.noLink && probes < probesPerList {
-                probes += 1
-                let block = self.block(link)
-                if let payload = Self.placement(from: block.address, to: block.end, size: size, alignment: alignment) {
-                    return (block, payload)
-                }
-                link = block.next
-            }
-            index = bin + 1
-        }
-        return nil
     }
 
     /// Turns the free span [start, end) into a used block at `payload`, returning the gap in
@@ -218,9 +196,7 @@ extension Heap {
         UInt32(size - HeapBlock.headerSize - UInt(byteCount))
     }
 
-    func block(_ link: UInt32) -> HeapBlock {
-        HeapBlock(at: base + UInt(link) * HeapBlock.granule)
-    }
+    func block(_ link: UInt32) -> HeapBlock { HeapBlock(link, base: base) }
 
     func link(_ block: HeapBlock) -> UInt32 {
         UInt32((block.address - base) / HeapBlock.granule)
@@ -250,5 +226,30 @@ extension Heap {
         } else {
             bins[FreeBins.index(forSize: block.size)] = next
         }
+    }
+}
+
+private extension FreeBins {
+    /// A free block that fits the request, from the smallest lists that may hold one. Only the
+    /// first few blocks of each list are tried, which keeps the search O(1): past the request's
+    /// own list every block fits unless the alignment is above 16. Here rather than in `Heap`,
+    /// which a call of a non-mutating method from `allocate` would copy whole.
+    func firstFit(size: UInt, alignment: UInt, base: UInt) -> (HeapBlock, UInt)? {
+        let probesPerList = 8
+        var index = FreeBins.index(forSize: size)
+        while let bin = firstNonEmpty(from: index) {
+            var link = self[bin]
+            var probes = 0
+            while link != HeapBlock.noLink && probes < probesPerList {
+                probes += 1
+                let block = HeapBlock(link, base: base)
+                if let payload = Heap.placement(from: block.address, to: block.end, size: size, alignment: alignment) {
+                    return (block, payload)
+                }
+                link = block.next
+            }
+            index = bin + 1
+        }
+        return nil
     }
 }

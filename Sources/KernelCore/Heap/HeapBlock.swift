@@ -24,6 +24,11 @@ struct HeapBlock {
         self.address = address
     }
 
+    /// The block a free-list link (a granule index from `base`) names.
+    init(_ link: UInt32, base: UInt) {
+        self.address = base + UInt(link) * Self.granule
+    }
+
     init(payload: UInt) {
         self.address = payload - Self.headerSize
     }
