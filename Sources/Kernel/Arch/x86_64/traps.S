@@ -85,31 +85,37 @@ x86_64_install_traps:
     mov $0x20, %ax
     ltr %ax
 
+    /* 256 interrupt gates, stubs 16 bytes apart. A gate is two quadwords: offset 15..0,
+       selector 0x18, IST1, type 0x8E (present interrupt gate, DPL 0), offset 31..16; then
+       offset 63..32. The first is built once; each next one adds 16 to offset 15..0 and
+       carries into the upper parts: seven instructions a gate, inside an update's downtime. */
     lea idt(%rip), %rdi
     lea trap_stubs(%rip), %rsi
-    xor %ecx, %ecx
-1:  mov %rsi, %rax
-    movw %ax, 0(%rdi)
-    movw $0x18, 2(%rdi)
-    movb $1, 4(%rdi)                /* IST1 */
-    cmp $2, %ecx
-    je 2f
-    cmp $8, %ecx
-    je 2f
-    cmp $18, %ecx
-    jne 3f
-2:  movb $2, 4(%rdi)                /* IST2 */
-3:  movb $0x8E, 5(%rdi)             /* present interrupt gate, DPL 0 */
-    shr $16, %rax
-    movw %ax, 6(%rdi)
-    shr $16, %rax
-    movl %eax, 8(%rdi)
-    movl $0, 12(%rdi)
+    mov %esi, %eax
+    shl $32, %rax                   /* offset 31..0 in bits 63..32 */
+    mov $0xFFFF000000000000, %rdx
+    and %rdx, %rax                  /* offset 31..16 */
+    movzwl %si, %edx
+    or %rdx, %rax                   /* offset 15..0 */
+    mov $0x00008E0100180000, %rdx   /* selector, IST1, type */
+    or %rdx, %rax
+    mov %rsi, %rdx
+    shr $32, %rdx                   /* offset 63..32 */
+    mov $0x0001000000000000, %r8
+    mov $256, %ecx
+1:  mov %rax, (%rdi)
+    mov %rdx, 8(%rdi)
     add $16, %rdi
-    add $16, %rsi
-    inc %ecx
-    cmp $256, %ecx
-    jne 1b
+    add $16, %ax                    /* the next stub */
+    jnc 2f
+    add %r8, %rax                   /* carry into offset 31..16 */
+    adc $0, %rdx                    /* and into 63..32 */
+2:  dec %ecx
+    jnz 1b
+    lea idt(%rip), %rdi
+    movb $2, 2 * 16 + 4(%rdi)       /* IST2: NMI, double fault, machine check */
+    movb $2, 8 * 16 + 4(%rdi)
+    movb $2, 18 * 16 + 4(%rdi)
     lidt idt_pointer(%rip)
     ret
 
