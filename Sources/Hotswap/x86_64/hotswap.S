@@ -37,7 +37,7 @@ compatibility_mode:
     rdmsr
     and $~0x100, %eax               /* EFER.LME off */
     wrmsr
-    copy_and_enter movsl, stosl, 6, %ecx
+    copy_and_enter movsl_round, stosl_round, 6, %ecx
 hotswap_end:
 
     .code64
@@ -46,7 +46,7 @@ hotswap_long_mode_start:
     cli
     mov %rdx, %cr3                  /* the window's map (the kernel's already): never one being overwritten */
     mov %edi, %ebp
-    copy_and_enter movsq, stosq, 7, %rcx
+    copy_and_enter movsq_round, stosq_round, 7, %rcx
 hotswap_long_mode_end:
 
 /* Kernel-side helpers, not copied. */
