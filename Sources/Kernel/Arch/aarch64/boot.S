@@ -44,21 +44,19 @@ _start:
 /* Identity map with 1 GiB blocks: below 1 GiB device memory (UART, GIC, virtio-mmio),
    1-256 GiB normal write-back memory (RAM), above that device memory again. */
 aarch64_enable_mmu:
+    mov x16, x30                    /* fill_blocks is called: keep the return address */
     ldr x10, =level1_table
-    mov x11, #0
-5:  lsl x12, x11, #30
-    cmp x11, #1
-    b.lo 6f
-    cmp x11, #256
-    b.hs 6f
-    mov x13, #0x705                 /* block, AttrIndx 1 (normal), inner shareable, AF */
-    b 7f
-6:  mov x13, #0x401                 /* block, AttrIndx 0 (device-nGnRnE), AF */
-7:  orr x12, x12, x13
-    str x12, [x10, x11, lsl #3]
-    add x11, x11, #1
-    cmp x11, #512
-    b.ne 5b
+    mov x11, #0x401                 /* block, AttrIndx 0 (device-nGnRnE), AF */
+    mov x12, #0x705                 /* block, AttrIndx 1 (normal), inner shareable, AF */
+    mov x14, #(1 << 30)
+    add x12, x12, x14               /* the second gigabyte */
+    str x11, [x10], #8              /* 0-1 GiB */
+    mov x15, #255                   /* 1-256 GiB: normal */
+    bl fill_blocks
+    mov x12, #(256 << 30)
+    add x12, x12, x11
+    mov x15, #256                   /* 256-512 GiB: device */
+    bl fill_blocks
     ldr x10, =0xFF00                /* MAIR: attr0 device-nGnRnE, attr1 normal WB */
     msr mair_el1, x10
     ldr x10, =((25) | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (2 << 32))
@@ -75,6 +73,15 @@ aarch64_enable_mmu:
     bic x10, x10, #(1 << 1)         /* A: allow unaligned access */
     msr sctlr_el1, x10
     isb
+    ret x16
+
+/* X15 block entries from X10 up: X12, then X12 + X14 each; four instructions an entry (a new
+   kernel does this inside an update's downtime). Leaves X10 past them. */
+fill_blocks:
+    str x12, [x10], #8
+    add x12, x12, x14
+    subs x15, x15, #1
+    b.ne fill_blocks
     ret
 
     .data
