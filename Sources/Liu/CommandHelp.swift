@@ -180,6 +180,7 @@ public enum CommandHelp {
             OptionSpec("--runs", value: "N", "Updates per target, machine and accelerator.", default: "30"),
             OptionSpec("--json", "Print one JSON document (per row: each phase's median, min and max) instead of text."),
             OptionSpec("--svg", value: "FILE", "Also write the median phases as a stacked bar chart (SVG)."),
+            OptionSpec("--profile", value: "N", "With --icount, not --json: then one more update under QEMU's execution log, and the N functions its downtime spent the most guest instructions in (from the service's stop to its serving again)."),
         ])
 
     static let benchHttp = CommandSpec(

@@ -13,13 +13,13 @@ public final class CounterGuest {
     public var rollbackPort: UInt16 { guest.rollbackPort }
 
     /// With `allowReboot`, a hard reset reboots the original image instead of ending QEMU;
-    /// `countsInstructions` runs TCG under QEMU's instruction counter.
+    /// `countsInstructions` runs TCG under QEMU's instruction counter; `qemuArguments` go to QEMU last.
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL,
                 commandLine: String = "", allowReboot: Bool = false, echo: Bool = false, echoPrefix: String? = nil,
-                countsInstructions: Bool = false) throws {
+                countsInstructions: Bool = false, qemuArguments: [String] = []) throws {
         guest = try ServiceGuest(target: target, machine: machine, accelerator: accelerator, image: image, tcpPorts: [8],
                                  commandLine: commandLine, allowReboot: allowReboot, echo: echo, echoPrefix: echoPrefix,
-                                 countsInstructions: countsInstructions)
+                                 countsInstructions: countsInstructions, qemuArguments: qemuArguments)
     }
 
     /// Sends `line` on a fresh connection and returns the answer line without its newline.

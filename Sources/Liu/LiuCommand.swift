@@ -219,6 +219,8 @@ public enum LiuCommand: Equatable {
             if bench.icount && bench.accelerator != nil { throw UsageError("--icount runs under TCG; it excludes --kvm and --tcg") }
             bench.json = options.flag("--json")
             bench.svg = try options.value(for: "--svg")
+            bench.profile = try options.value(for: "--profile").map { text throws(UsageError) in try count(text, option: "--profile") }
+            if bench.profile != nil && (!bench.icount || bench.json) { throw UsageError("--profile needs --icount and prints text: not with --json") }
             try options.finish()
             return .benchUpdate(bench)
         case "bench http":

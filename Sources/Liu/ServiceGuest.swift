@@ -23,7 +23,7 @@ public final class ServiceGuest {
     public init(target: KernelTarget, machine: Machine, accelerator: Accelerator, image: URL, tcpPorts: [UInt16],
                 udpPorts: [UInt16] = [], commandLine: String = "", memoryMiB: Int? = nil, allowReboot: Bool = false, echo: Bool = false,
                 echoPrefix: String? = nil, ready: String = "update: listening on TCP port 666", countsInstructions: Bool = false,
-                tap: Bool = false) throws {
+                tap: Bool = false, qemuArguments: [String] = []) throws {
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator, image: image)
         configuration.commandLine = commandLine
         let namespace = tap ? try TapNamespace() : nil
@@ -48,6 +48,7 @@ public final class ServiceGuest {
         self.namespace = namespace
         configuration.allowReboot = allowReboot
         configuration.countsInstructions = countsInstructions
+        configuration.extraArguments = qemuArguments
         if let memoryMiB { configuration.memoryMiB = memoryMiB }
         do {
             instance = try QEMU.start(configuration, echo: echo, echoPrefix: echoPrefix)

@@ -6,12 +6,20 @@ struct ToolFailure: Error, CustomStringConvertible {
 }
 
 enum Shell {
-    /// Runs `executable` with `arguments`, returning its combined output; throws when it fails.
+    /// Runs `executable` with `arguments` (and `input` on its standard input, through a file so
+    /// that a long input and a long output cannot block each other), returning its combined
+    /// output; throws when it fails.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try locate(executable))
         process.arguments = arguments
+        let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("liu-input-\(getpid())-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: inputFile) }
+        if let input {
+            try input.write(to: inputFile, atomically: false, encoding: .utf8)
+            process.standardInput = try FileHandle(forReadingFrom: inputFile)
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

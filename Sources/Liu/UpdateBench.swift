@@ -16,6 +16,8 @@ public enum UpdateBench {
         public var json = false
         /// Where to write the chart, if anywhere.
         public var svg: String?
+        /// With `icount`: how many functions of an extra, traced update to list (`UpdateProfile`).
+        public var profile: Int?
 
         public init(targets: [KernelTarget], machine: Machine? = nil, accelerator: Accelerator? = nil, runs: Int = 30) {
             self.targets = targets
@@ -44,6 +46,7 @@ public enum UpdateBench {
                         guard let statistics = PhaseStatistics(label: label, downtimes) else { throw Push.Failure("no downtime reported") }
                         rows.append(statistics)
                         if !options.json { report(statistics, unit: unit, bundleSize: images[0].1.count) }
+                        if let top = options.profile { UpdateProfile.report(label, try UpdateProfile.measure(target, machine, images: images), top: top) }
                     } catch {
                         if !options.json { print("\(label): failed: \(error)") }
                         failures += 1

@@ -92,6 +92,12 @@ struct LiuCommandTests {
                 == .benchUpdate(icount))
         #expect(try LiuCommand.parse(["bench", "update"]) == .benchUpdate(UpdateBench.Options(targets: KernelTarget.allCases)))
         #expect(throws: UsageError.self) { try LiuCommand.parse(["bench", "update", "--icount", "--kvm"]) }
+        var profiled = UpdateBench.Options(targets: [.x86_64], runs: 1)
+        (profiled.icount, profiled.profile) = (true, 20)
+        #expect(try LiuCommand.parse(["bench", "update", "--target", "x86_64", "--runs", "1", "--icount", "--profile", "20"]) == .benchUpdate(profiled))
+        for refused in [["--profile", "20"], ["--icount", "--json", "--profile", "20"], ["--icount", "--profile", "many"]] {
+            #expect(throws: UsageError.self) { try LiuCommand.parse(["bench", "update"] + refused) }
+        }
         #expect(try LiuCommand.parse(["bench", "kv"])
             == .benchKv(targets: [.x86_64], accelerator: .tcg, requests: 100_000, keyCounts: [0, 10_000, 100_000, 1_000_000], soakUpdates: 0))
         #expect(try LiuCommand.parse(["bench", "kv", "--target", "all", "--kvm", "--requests", "5000", "--keys", "0,500", "--updates", "1000"])

@@ -21,6 +21,7 @@ enum Hotswap {
     /// and replaces the kernel with `image`. `updateStart` is the counter when the update
     /// began (the image arrived). Returns only on failure, with interrupts still off and
     /// the old kernel intact; the caller re-enables them and goes on.
+    @inline(never)          // where `liu bench update --profile` starts counting
     static func update(to image: UnsafeRawBufferPointer, updateStart: UInt64, save: SaveHandler,
                        alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }) throws(Failure) -> Never {
         Arch.disableInterrupts()

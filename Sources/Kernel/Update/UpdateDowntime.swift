@@ -22,6 +22,7 @@ struct UpdateDowntime {
     static func stateRestored() { restoredCounter = Arch.counter() }
 
     /// The service serves again: the downtime ends. Printing is left to the caller.
+    @inline(never)          // where `liu bench update --profile` stops counting
     static func serviceResumed() {
         guard let block = SoftResetBoot.block, block.stopCounter != 0, last == nil else { return }
         let serving = Arch.counter()
