@@ -86,12 +86,11 @@ public struct KernelBuild: Sendable {
         ] + target.codeGenerationFlags + ["-c", "-o", object.path]
         // The options an object was compiled with, so that changing them recompiles it.
         let recorded = output.appendingPathComponent("\(module).options")
-        let options = arguments.joined(separator: "\n")
         if isStale(object, inputs: sources) || modificationDate(object) < dependencies
-            || (try? String(contentsOf: recorded, encoding: .utf8)) != options {
+            || optionsChanged(arguments, recordedIn: recorded) {
             progress("\(target.rawValue): compiling \(module) (\(sources.count) Swift files)")
             try Shell.run("swiftc", arguments + sources.map(\.path))
-            try options.write(to: recorded, atomically: true, encoding: .utf8)
+            try record(arguments, in: recorded)
             // swift-frontend leaves an identical object untouched; date it now so that the
             // next build sees it as up to date.
             try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: object.path)
@@ -128,6 +127,16 @@ public struct KernelBuild: Sendable {
             if url.pathExtension == suffix { found.append(url) }
         }
         return found.sorted { $0.path < $1.path }
+    }
+
+    /// Whether `options` differ from those `record(_:in:)` wrote to `file` when the output
+    /// they made was last built.
+    func optionsChanged(_ options: [String], recordedIn file: URL) -> Bool {
+        (try? String(contentsOf: file, encoding: .utf8)) != options.joined(separator: "\n")
+    }
+
+    func record(_ options: [String], in file: URL) throws {
+        try options.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
     }
 
     func isStale(_ output: URL, inputs: [URL]) -> Bool {
