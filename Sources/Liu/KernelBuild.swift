@@ -14,6 +14,10 @@ public struct KernelBuild: Sendable {
     /// Modules compiled into every image, in dependency order; `Kernel` comes last.
     static let sharedModules = ["LiveUpdate", "KernelCore", "Net"]
 
+    /// The two one-function modules that decide whether an image carries the kernel's
+    /// self-tests (`test=NAME`): an image links one of them (`selfTestHook(_:linked:)`).
+    static let selfTestHooks = ["SelfTestsLinked", "SelfTestsLeftOut"]
+
     /// The services in the repository's `Services/` folder, examples to copy.
     public static let builtInServices = ["hello", "echo", "counter", "http", "kv"]
 
@@ -51,6 +55,10 @@ public struct KernelBuild: Sendable {
                 + target.archFolders.flatMap { swiftSources(in: kernel.appendingPathComponent("Arch/\($0)")) }
             _ = try compileSwift(module: "Kernel", sources: kernelSources, target: target, into: output, after: newestInput)
             objects.append(output.appendingPathComponent("Kernel.o"))
+            for hook in Self.selfTestHooks {
+                let source = packageRoot.appendingPathComponent("Sources/SelfTestHook/\(hook).swift")
+                _ = try compileSwift(module: hook, sources: [source], target: target, into: output, after: .distantPast)
+            }
             // Assembly sources may #include shared .inc files: any change to one rebuilds them all.
             let includes = files(in: packageRoot.appendingPathComponent("Sources"), withExtension: "inc", skipping: nil)
             for source in assemblySources(target) {
@@ -63,6 +71,12 @@ public struct KernelBuild: Sendable {
             }
             return objects
         }
+    }
+
+    /// The object of the self-test hook for `target` (compiled by `kernelObjects`): the one
+    /// that runs the kernel's self-tests when `linked`, else the one that leaves them out.
+    func selfTestHook(_ target: KernelTarget, linked: Bool) -> URL {
+        kernelFolder(target).appendingPathComponent("\(Self.selfTestHooks[linked ? 0 : 1]).o")
     }
 
     /// Compiles one module in `output` to `<module>.o` and `<module>.swiftmodule`, finding the
