@@ -22,10 +22,12 @@ public struct TextBuilder {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// A text that is a String already (another reason, a label).
+    /// A text that is a String already (another reason, a label). Through `withUTF8`: walking
+    /// `utf8` would bring the code for foreign (bridged) strings along, which the kernel has none of.
     @inline(never)
     public mutating func add(string text: String) {
-        bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// UTF-8 bytes.
