@@ -2,11 +2,7 @@ import LiveUpdate
 
 extension ELFError {
     /// The reason a pushed image is refused, as the update listener answers it.
-    var reason: String {
-        var text = TextBuilder()
-        addReason(to: &text)
-        return text.string
-    }
+    var reason: String { TextBuilder.string { addReason(to: &$0) } }
 
     func addReason(to text: inout TextBuilder) {
         switch self {
@@ -75,11 +71,7 @@ extension Hotswap.Failure {
 
 extension StorageError {
     /// Why saving the state failed, for the update listener's answer.
-    var reason: String {
-        var text = TextBuilder()
-        addReason(to: &text)
-        return text.string
-    }
+    var reason: String { TextBuilder.string { addReason(to: &$0) } }
 
     func addReason(to text: inout TextBuilder) {
         switch self {
@@ -122,11 +114,4 @@ private func addBits(_ elfClass: UInt8, to text: inout TextBuilder) {
     case 2: text.add("64-bit")
     default: text.add("ELF class "); text.add(UInt64(elfClass))
     }
-}
-
-/// A size for a person (`TextBuilder.add(byteSize:)`) as a String.
-func byteSize(_ bytes: Int) -> String {
-    var text = TextBuilder()
-    text.add(byteSize: UInt64(bytes))
-    return text.string
 }

@@ -54,11 +54,7 @@ struct UpdateDowntime {
     }
 
     /// "downtime-ns total=N save=N ..." for a status port.
-    var summary: String {
-        var text = TextBuilder()
-        addSummary(to: &text)
-        return text.string
-    }
+    var summary: String { TextBuilder.string { addSummary(to: &$0) } }
 
     func addSummary(to text: inout TextBuilder) {
         text.add("downtime-ns total=")

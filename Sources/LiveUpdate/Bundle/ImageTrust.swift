@@ -81,18 +81,10 @@ public struct ImageTrust: Equatable, Sendable {
     #endif
 
     /// "security version 5, keys 3f2a5c0d9e81b746 and 0b1c…", for a person.
-    public var summary: String {
-        var text = TextBuilder()
-        addSummary(to: &text)
-        return text.string
-    }
+    public var summary: String { TextBuilder.string { addSummary(to: &$0) } }
 
     /// "key 3f2a5c0d9e81b746", "keys 3f2a5c0d9e81b746, … and 0b1c…" or "no key": the key ids.
-    public var keyList: String {
-        var text = TextBuilder()
-        addKeyList(to: &text)
-        return text.string
-    }
+    public var keyList: String { TextBuilder.string { addKeyList(to: &$0) } }
 
     func addSummary(to text: inout TextBuilder) {
         text.add("security version ")
@@ -123,11 +115,7 @@ public enum TrustNoteError: Error, Equatable, Sendable {
     /// The ELF headers do not lead to the notes.
     case unreadableImage(ELFError)
 
-    public var reason: String {
-        var text = TextBuilder()
-        addReason(to: &text)
-        return text.string
-    }
+    public var reason: String { TextBuilder.string { addReason(to: &$0) } }
 
     func addReason(to text: inout TextBuilder) {
         switch self {

@@ -17,6 +17,14 @@ public struct TextBuilder {
         String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The String `build` writes: for the `String` properties of types that write their text
+    /// into a builder (`addReason(to:)` and the like).
+    public static func string(_ build: (inout TextBuilder) -> Void) -> String {
+        var text = TextBuilder()
+        build(&text)
+        return text.string
+    }
+
     @inline(never)
     public mutating func add(_ text: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))

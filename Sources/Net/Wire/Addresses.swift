@@ -86,11 +86,7 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
 
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.raw < rhs.raw }
 
-    public var description: String {
-        var text = TextBuilder()
-        add(to: &text)
-        return text.string
-    }
+    public var description: String { TextBuilder.string { add(to: &$0) } }
 
     /// "10.0.2.15", without String interpolation (`TextBuilder`).
     func add(to text: inout TextBuilder) {
