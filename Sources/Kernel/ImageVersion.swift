@@ -13,6 +13,13 @@ enum ImageVersion {
         }
     }
 
+    /// Whether the label is `text`, compared as bytes.
+    static func hasLabel(_ text: StaticString) -> Bool {
+        withUnsafeBytes(of: &record) { bytes in
+            bytes[16...].prefix { $0 != 0 }.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+    }
+
     /// The label of another image (the known-good one, a pushed one): the 16 bytes after the
     /// marker; nil when it has none.
     static func label(in image: UnsafeRawBufferPointer) -> String? {

@@ -64,6 +64,7 @@ public enum CommandHelp {
             OptionSpec("--service", value: "DIR", "The service folder to build.", default: "every service in Services/"),
             OptionSpec("--target", value: "TARGET", "The target: \(targetNames.joined(separator: ", ")) or all.", default: "all"),
             OptionSpec("--label", value: "LABEL", "Also write NAME-LABEL.elf and NAME-LABEL.bundle, the same image reporting LABEL as its version (patched in, no second compilation)."),
+            OptionSpec("--self-tests", "Build NAME-self-tests.elf instead, with the kernel's self-tests (test=NAME on the command line), which other images leave out; the same compilation, linked differently."),
             OptionSpec("--sign", value: "KEY", "The secret key file (liu keygen) that signs the bundle.", default: "the development key"),
             OptionSpec("--trust", value: "PUB", "A public key file whose bundles the image will install; repeatable, at most 8.", default: "the signing key", repeatable: true),
             OptionSpec("--security-version", value: "N", "The image's security version: it refuses bundles below it.", default: "0"),

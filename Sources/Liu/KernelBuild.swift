@@ -14,6 +14,10 @@ public struct KernelBuild: Sendable {
     /// Modules compiled into every image, in dependency order; `Kernel` comes last.
     static let sharedModules = ["LiveUpdate", "KernelCore", "Net"]
 
+    /// The two one-function modules that decide whether an image carries the kernel's
+    /// self-tests (`test=NAME`): an image links one of them (`selfTestHook(_:linked:)`).
+    static let selfTestHooks = ["SelfTestsLinked", "SelfTestsLeftOut"]
+
     /// The services in the repository's `Services/` folder, examples to copy.
     public static let builtInServices = ["hello", "echo", "counter", "http", "kv"]
 
@@ -51,6 +55,10 @@ public struct KernelBuild: Sendable {
                 + target.archFolders.flatMap { swiftSources(in: kernel.appendingPathComponent("Arch/\($0)")) }
             _ = try compileSwift(module: "Kernel", sources: kernelSources, target: target, into: output, after: newestInput)
             objects.append(output.appendingPathComponent("Kernel.o"))
+            for hook in Self.selfTestHooks {
+                let source = packageRoot.appendingPathComponent("Sources/SelfTestHook/\(hook).swift")
+                _ = try compileSwift(module: hook, sources: [source], target: target, into: output, after: .distantPast)
+            }
             // Assembly sources may #include shared .inc files: any change to one rebuilds them all.
             let includes = files(in: packageRoot.appendingPathComponent("Sources"), withExtension: "inc", skipping: nil)
             for source in assemblySources(target) {
@@ -63,6 +71,12 @@ public struct KernelBuild: Sendable {
             }
             return objects
         }
+    }
+
+    /// The object of the self-test hook for `target` (compiled by `kernelObjects`): the one
+    /// that runs the kernel's self-tests when `linked`, else the one that leaves them out.
+    func selfTestHook(_ target: KernelTarget, linked: Bool) -> URL {
+        kernelFolder(target).appendingPathComponent("\(Self.selfTestHooks[linked ? 0 : 1]).o")
     }
 
     /// Compiles one module in `output` to `<module>.o` and `<module>.swiftmodule`, finding the
@@ -86,12 +100,11 @@ public struct KernelBuild: Sendable {
         ] + target.codeGenerationFlags + ["-c", "-o", object.path]
         // The options an object was compiled with, so that changing them recompiles it.
         let recorded = output.appendingPathComponent("\(module).options")
-        let options = arguments.joined(separator: "\n")
         if isStale(object, inputs: sources) || modificationDate(object) < dependencies
-            || (try? String(contentsOf: recorded, encoding: .utf8)) != options {
+            || optionsChanged(arguments, recordedIn: recorded) {
             progress("\(target.rawValue): compiling \(module) (\(sources.count) Swift files)")
             try Shell.run("swiftc", arguments + sources.map(\.path))
-            try options.write(to: recorded, atomically: true, encoding: .utf8)
+            try record(arguments, in: recorded)
             // swift-frontend leaves an identical object untouched; date it now so that the
             // next build sees it as up to date.
             try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: object.path)
@@ -128,6 +141,16 @@ public struct KernelBuild: Sendable {
             if url.pathExtension == suffix { found.append(url) }
         }
         return found.sorted { $0.path < $1.path }
+    }
+
+    /// Whether `options` differ from those `record(_:in:)` wrote to `file` when the output
+    /// they made was last built.
+    func optionsChanged(_ options: [String], recordedIn file: URL) -> Bool {
+        (try? String(contentsOf: file, encoding: .utf8)) != options.joined(separator: "\n")
+    }
+
+    func record(_ options: [String], in file: URL) throws {
+        try options.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
     }
 
     func isStale(_ output: URL, inputs: [URL]) -> Bool {

@@ -3,7 +3,7 @@ import Foundation
 /// `liu`'s command line: parsed into a command, then run.
 public enum LiuCommand: Equatable {
     /// `service` nil: every service in the repository's `Services/`.
-    case build(targets: [KernelTarget], service: String?, label: String?, signing: BuildSigning = BuildSigning())
+    case build(targets: [KernelTarget], service: String?, label: String?, selfTests: Bool = false, signing: BuildSigning = BuildSigning())
     case new(name: String, path: String?)
     case run(RunOptions)
     case benchStorage(targets: [KernelTarget], accelerator: Accelerator?)
@@ -157,6 +157,7 @@ public enum LiuCommand: Equatable {
             let name = try options.value(for: "--target") ?? "all"
             let service = try options.value(for: "--service")
             let label = try options.value(for: "--label")
+            let selfTests = options.flag("--self-tests")
             var signing = BuildSigning(secretKey: try options.value(for: "--sign"), trustedKeys: try options.values(for: "--trust"))
             if let version = try options.value(for: "--security-version") {
                 guard let number = UInt64(version) else {
@@ -165,7 +166,7 @@ public enum LiuCommand: Equatable {
                 signing.securityVersion = number
             }
             try options.finish()
-            return .build(targets: try targets(named: name), service: service, label: label, signing: signing)
+            return .build(targets: try targets(named: name), service: service, label: label, selfTests: selfTests, signing: signing)
         case "run":
             guard let name = try options.value(for: "--target") else {
                 throw UsageError("missing --target TARGET (\(KernelTarget.allCases.map(\.rawValue).joined(separator: ", ")))")

@@ -14,8 +14,8 @@ public enum LiuTool {
             case .version:
                 print(CommandHelp.versionLine)
                 return 0
-            case .build(let targets, let service, let label, let signing):
-                return try build(targets: targets, service: service, label: label, signing: signing)
+            case .build(let targets, let service, let label, let selfTests, let signing):
+                return try build(targets: targets, service: service, label: label, selfTests: selfTests, signing: signing)
             case .new(let name, let path):
                 let folder = try ServiceTemplate.write(name: name, into: path.map { URL(fileURLWithPath: $0) })
                 print("liu new: wrote the service \(name) in \(folder.path)")
@@ -75,7 +75,8 @@ public enum LiuTool {
 
     /// Builds the service in `service` (every built-in one when nil) for `targets`, saying what
     /// it compiles, and prints each image with its size.
-    static func build(targets: [KernelTarget], service: String?, label: String?, signing: BuildSigning) throws -> Int32 {
+    static func build(targets: [KernelTarget], service: String?, label: String?, selfTests: Bool,
+                      signing: BuildSigning) throws -> Int32 {
         var builder = KernelBuild(packageRoot: try KernelBuild.locatePackageRoot())
         builder.progress = { step in print("liu build: \(step)") }
         builder.signing = signing
@@ -83,8 +84,8 @@ public enum LiuTool {
             ?? KernelBuild.builtInServices.map(builder.builtInService)
         for folder in folders {
             for target in targets {
-                let image = try label.map { try builder.build(service: folder, for: target, label: $0) }
-                    ?? builder.build(service: folder, for: target)
+                let image = try label.map { try builder.build(service: folder, for: target, selfTests: selfTests, label: $0) }
+                    ?? builder.build(service: folder, for: target, selfTests: selfTests)
                 let bundle = KernelBuild.bundlePath(forImage: image)
                 let size = { (file: URL) in (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0 }
                 print("\(target.rawValue): \(image.path) (\(size(image)) bytes), signed bundle \(bundle.lastPathComponent) (\(size(bundle)) bytes)")

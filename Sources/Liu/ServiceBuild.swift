@@ -30,8 +30,11 @@ extension KernelBuild {
     /// sources changed. The toolchain's Unicode tables are deliberately not linked: String
     /// comparison needs them and they cost 40 KB, so services compare UTF-8 bytes and a String
     /// `==` fails the link, with an explanation (`LinkDiagnosis`).
+    ///
+    /// With `selfTests` the image also carries the kernel's self-tests (`test=NAME`), which the
+    /// boot tests use, and is `NAME-self-tests.elf`; the kernel is the same, only the link differs.
     @discardableResult
-    public func build(service folder: URL, for target: KernelTarget) throws -> URL {
+    public func build(service folder: URL, for target: KernelTarget, selfTests: Bool = false) throws -> URL {
         let manifest = try ServiceManifest(folder: folder)
         let keys = try signingKeys(signing)
         let kernel = try kernelObjects(target)
@@ -55,7 +58,8 @@ extension KernelBuild {
                 }
             }
             let trustNote = try assemble(try writeTrustGlue(keys.trust, into: output), target: target)
-            let image = try link(kernel + [object, trustNote], service: manifest.name, target: target, into: output)
+            let image = try link(kernel + [selfTestHook(target, linked: selfTests), object, trustNote], service: manifest.name,
+                                 image: selfTests ? "\(manifest.name)-self-tests" : manifest.name, target: target, into: output)
             _ = try writeBundle(image: image, target: target, keys: keys)
             return image
         }
@@ -63,8 +67,8 @@ extension KernelBuild {
 
     /// Builds the service, then the copy of its image that reports `label` as its version
     /// (`NAME-LABEL.elf`; see `ImageLabel`) and its bundle (`NAME-LABEL.bundle`).
-    public func build(service folder: URL, for target: KernelTarget, label: String) throws -> URL {
-        let image = try build(service: folder, for: target)
+    public func build(service folder: URL, for target: KernelTarget, selfTests: Bool = false, label: String) throws -> URL {
+        let image = try build(service: folder, for: target, selfTests: selfTests)
         let relabelled = try ImageLabel.relabel([UInt8](Data(contentsOf: image)), as: label)
         let path = image.deletingLastPathComponent()
             .appendingPathComponent("\(image.deletingPathExtension().lastPathComponent)-\(label).elf")
@@ -75,8 +79,8 @@ extension KernelBuild {
 
     /// Builds one of the services in `Services/` (`builtInServices`).
     @discardableResult
-    public func build(builtIn name: String, for target: KernelTarget) throws -> URL {
-        try build(service: builtInService(name), for: target)
+    public func build(builtIn name: String, for target: KernelTarget, selfTests: Bool = false) throws -> URL {
+        try build(service: builtInService(name), for: target, selfTests: selfTests)
     }
 
     public func build(builtIn name: String, for target: KernelTarget, label: String) throws -> URL {
@@ -102,18 +106,31 @@ extension KernelBuild {
         return object
     }
 
-    private func link(_ objects: [URL], service name: String, target: KernelTarget, into output: URL) throws -> URL {
-        let image = output.appendingPathComponent("\(name).elf")
-        let debugImage = output.appendingPathComponent("\(name).debug.elf")
+    /// What makes images smaller at link time (kv's x86_64 image 348,160 -> 323,584 bytes): one
+    /// copy of functions whose code is identical (`--icf=all`; the kernel compares no function
+    /// addresses), and the machine outliner on every function, which turns instruction sequences
+    /// repeated across the image (Swift's retain/release and error paths) into calls. Swift's
+    /// -Osize has it outline only on aarch64.
+    static let sizeReduction = ["--icf=all", "-mllvm", "-enable-machine-outliner=always"]
+
+    /// Links `objects` into `image`.elf (and `image`.debug.elf) in `output`.
+    private func link(_ objects: [URL], service name: String, image imageName: String, target: KernelTarget,
+                      into output: URL) throws -> URL {
+        let image = output.appendingPathComponent("\(imageName).elf")
+        let debugImage = output.appendingPathComponent("\(imageName).debug.elf")
         let script = packageRoot.appendingPathComponent("linker/\(target.rawValue).ld")
-        guard isStale(image, inputs: objects + [script]) else { return image }
-        progress("\(target.rawValue): linking \(name).elf")
+        let arguments = ["-m", target.linkerEmulation, "-T", script.path, "--gc-sections", "-z", "max-page-size=4096",
+                         "-nostdlib", "-static"] + Self.sizeReduction + ["-o", debugImage.path] + objects.map(\.path)
+        // The options it was linked with, so that changing them links it again.
+        let recorded = output.appendingPathComponent("\(imageName).link-options")
+        guard isStale(image, inputs: objects + [script]) || optionsChanged(arguments, recordedIn: recorded) else { return image }
+        progress("\(target.rawValue): linking \(imageName).elf")
         do {
-            try Shell.run("ld.lld", ["-m", target.linkerEmulation, "-T", script.path, "--gc-sections", "-z", "max-page-size=4096",
-                                     "-nostdlib", "-static", "-o", debugImage.path] + objects.map(\.path))
+            try Shell.run("ld.lld", arguments)
         } catch let failure as ToolFailure {
             throw ToolFailure(description: LinkDiagnosis.explain(failure.description, service: name, target: target))
         }
+        try record(arguments, in: recorded)
         try Shell.run("llvm-objcopy", ["--strip-all", "--strip-sections", debugImage.path, image.path])
         return image
     }

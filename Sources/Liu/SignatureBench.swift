@@ -16,7 +16,7 @@ enum SignatureBench {
         for target in targets {
             for counting in [false, true] {
                 var configuration = QEMUConfiguration(target: target, machine: target.machines.last!, accelerator: .tcg,
-                                                      image: try builder.build(builtIn: "hello", for: target))
+                                                      image: try builder.build(builtIn: "hello", for: target, selfTests: true))
                 configuration.commandLine = "test=signature"
                 configuration.countsInstructions = counting
                 let result = try QEMU.run(configuration, timeout: 300)

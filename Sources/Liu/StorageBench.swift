@@ -12,7 +12,7 @@ enum StorageBench {
         var failures: Int32 = 0
         for (target, chosen) in zip(targets, accelerators) {
             var configuration = QEMUConfiguration(target: target, machine: target.machines.last!, accelerator: chosen,
-                                                  image: try builder.build(builtIn: "hello", for: target))
+                                                  image: try builder.build(builtIn: "hello", for: target, selfTests: true))
             configuration.commandLine = "test=storage-benchmark"
             configuration.memoryMiB = 512
             let result = try QEMU.run(configuration, timeout: 600)

@@ -16,7 +16,7 @@ enum BootChecks {
 
     @discardableResult
     static func selfTestPasses(_ boot: BootCase, _ name: String) throws -> QEMURun {
-        let run = try boot.boot("test=\(name)")
+        let run = try boot.selfTest(name)
         #expect(run.exit == .status(0), "\(run.exit)\n\(run.serialOutput)")
         #expect(run.serialOutput.contains("PASS:"), "\(run.serialOutput)")
         return run
@@ -24,7 +24,7 @@ enum BootChecks {
 
     /// A deliberate CPU fault is reported with its kind and address and ends in a panic.
     static func faultIsReported(_ boot: BootCase, _ test: String, mentions description: String) throws {
-        let run = try boot.boot("test=\(test)")
+        let run = try boot.selfTest(test)
         #expect(run.exit == .status(2), "\(run.exit)\n\(run.serialOutput)")
         #expect(run.serialOutput.contains("CPU exception"), "\(run.serialOutput)")
         #expect(run.serialOutput.contains(description), "\(run.serialOutput)")
@@ -32,7 +32,7 @@ enum BootChecks {
     }
 
     static func panicInPanicResets(_ boot: BootCase) throws {
-        let run = try boot.boot("test=panic-in-panic")
+        let run = try boot.selfTest("panic-in-panic")
         #expect(run.exit == .resetOrPowerOff, "\(run.exit)\n\(run.serialOutput)")
         #expect(run.serialOutput.contains("PANIC inside the panic path: hard reset"), "\(run.serialOutput)")
     }

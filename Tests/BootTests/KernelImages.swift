@@ -3,8 +3,8 @@ import LiveUpdate
 import Liu
 import Testing
 
-/// Builds the images of the built-in services (`Services/`) once per test run for every
-/// target; all boot tests share them.
+/// Builds the images of the built-in services (`Services/`), and hello's with the kernel's
+/// self-tests, once per test run for every target; all boot tests share them.
 enum KernelImages {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -18,6 +18,9 @@ enum KernelImages {
                     return .failure(ToolFailureDescription(text: "building \(service) for \(target.rawValue) failed: \(error)"))
                 }
             }
+            do { images["self-tests \(target)"] = try builder.build(builtIn: "hello", for: target, selfTests: true) } catch {
+                return .failure(ToolFailureDescription(text: "building hello with self-tests for \(target.rawValue) failed: \(error)"))
+            }
         }
         return .success(images)
     }()
@@ -25,6 +28,11 @@ enum KernelImages {
     /// The image of the built-in `service` (`hello`, `echo` or `counter`) for `target`.
     static func image(_ target: KernelTarget, _ service: String) throws -> URL {
         try built.get()["\(service) \(target)"]!
+    }
+
+    /// hello's image with the kernel's self-tests (`test=NAME`), which the others leave out.
+    static func selfTestImage(_ target: KernelTarget) throws -> URL {
+        try built.get()["self-tests \(target)"]!
     }
 
     /// The image relabelled `label` (see `ImageLabel`).
@@ -61,11 +69,12 @@ enum KernelImages {
         }
     }
 
-    /// Boots `service` on `target` with `commandLine` and returns how it ended and what it printed.
+    /// Boots `service` (or the self-test image, `selfTests`) on `target` with `commandLine` and
+    /// returns how it ended and what it printed.
     static func boot(_ target: KernelTarget, machine: Machine, accelerator: Accelerator, service: String = "hello",
-                     commandLine: String, timeout: Double = 90) throws -> QEMURun {
+                     selfTests: Bool = false, commandLine: String, timeout: Double = 90) throws -> QEMURun {
         var configuration = QEMUConfiguration(target: target, machine: machine, accelerator: accelerator,
-                                              image: try image(target, service))
+                                              image: try selfTests ? selfTestImage(target) : image(target, service))
         configuration.commandLine = commandLine
         return try QEMU.run(configuration, timeout: timeout)
     }
@@ -99,9 +108,14 @@ struct BootCase: CustomTestStringConvertible, Sendable {
         target.machines.map { BootCase(target: target, machine: $0, accelerator: .kvm) }
     }
 
-    /// Boots the built-in `service` (`hello` unless named), or a self-test with `test=NAME`.
+    /// Boots the built-in `service` (`hello` unless named) with `commandLine`.
     func boot(_ commandLine: String, service: String = "hello") throws -> QEMURun {
         try KernelImages.boot(target, machine: machine, accelerator: accelerator, service: service, commandLine: commandLine)
+    }
+
+    /// Boots the image with the kernel's self-tests with `test=NAME`.
+    func selfTest(_ name: String) throws -> QEMURun {
+        try KernelImages.boot(target, machine: machine, accelerator: accelerator, selfTests: true, commandLine: "test=\(name)")
     }
 }
 

@@ -15,7 +15,7 @@ struct SelfUpdateBootTests {
     /// Boots `boot` with `module` as its boot module and `test=self-update` plus `arguments`.
     static func run(_ boot: BootCase, module: URL, arguments: String = "") throws -> QEMURun {
         var configuration = QEMUConfiguration(target: boot.target, machine: boot.machine, accelerator: boot.accelerator,
-                                              image: try KernelImages.image(boot.target, "hello"))
+                                              image: try KernelImages.selfTestImage(boot.target))
         configuration.commandLine = "test=self-update" + arguments
         if boot.target == .aarch64 {
             let size = try FileManager.default.attributesOfItem(atPath: module.path)[.size] as? Int ?? 0
@@ -38,7 +38,7 @@ struct SelfUpdateBootTests {
 
     @Test("the kernel replaces itself and resumes its state", arguments: cases)
     func selfUpdate(_ boot: BootCase) throws {
-        let run = try Self.run(boot, module: try KernelImages.image(boot.target, "hello"))
+        let run = try Self.run(boot, module: try KernelImages.selfTestImage(boot.target))
         let log = run.serialOutput
         #expect(run.exit == .status(0), "\(run.exit)\n\(log)")
         #expect(log.contains("self-update: saving counter 41"), "\(log)")
@@ -62,7 +62,7 @@ struct SelfUpdateBootTests {
     @Test("x86_64: an image without the 64-bit entry note is entered through the 32-bit entry",
           arguments: cases.filter { $0.target == .x86_64 })
     func withoutLongModeEntry(_ boot: BootCase) throws {
-        var bytes = [UInt8](try Data(contentsOf: try KernelImages.image(boot.target, "hello")))
+        var bytes = [UInt8](try Data(contentsOf: try KernelImages.selfTestImage(boot.target)))
         let note: [UInt8] = [4, 0, 0, 0, 8, 0, 0, 0, 2, 0, 0, 0] + Array("LIU\0".utf8)
         let found = try #require((0...(bytes.count - note.count)).first { bytes[$0..<($0 + note.count)].elementsEqual(note) })
         bytes[found + 8] = 3
@@ -87,7 +87,7 @@ struct SelfUpdateBootTests {
     /// aarch64 still has its DTB and boots cold; x86 has no loader data left and panics.
     @Test("a damaged soft-reset block is refused", arguments: cases)
     func damagedBlock(_ boot: BootCase) throws {
-        let run = try Self.run(boot, module: try KernelImages.image(boot.target, "hello"), arguments: " selfupdate.damage-block=1")
+        let run = try Self.run(boot, module: try KernelImages.selfTestImage(boot.target), arguments: " selfupdate.damage-block=1")
         let log = run.serialOutput
         #expect(log.contains("refused: checksum mismatch; booting as from a loader"), "\(log)")
         #expect(!log.contains("counter restored"))
@@ -102,7 +102,7 @@ struct SelfUpdateBootTests {
 
     @Test("without a boot module the test fails clearly", arguments: [cases[0]])
     func noModule(_ boot: BootCase) throws {
-        let run = try boot.boot("test=self-update")
+        let run = try boot.selfTest("self-update")
         #expect(run.exit == .status(1), "\(run.exit)\n\(run.serialOutput)")
         #expect(run.serialOutput.contains("no boot module"), "\(run.serialOutput)")
     }

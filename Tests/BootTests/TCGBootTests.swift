@@ -47,8 +47,18 @@ struct TCGBootTests {
 
     @Test("an unknown self-test fails clearly", arguments: [BootCase.tcg[0]])
     func unknownSelfTest(_ boot: BootCase) throws {
-        let run = try boot.boot("test=no-such-test")
+        let run = try boot.selfTest("no-such-test")
         #expect(run.exit == .status(1))
         #expect(run.serialOutput.contains("unknown self-test; the kernel has: heap, timer,"), "\(run.serialOutput)")
+    }
+
+    /// The self-tests are linked only into images built with them; the others refuse test=.
+    @Test("an image without self-tests refuses test= clearly", arguments: [BootCase.tcg[0]])
+    func noSelfTests(_ boot: BootCase) throws {
+        let run = try boot.boot("test=heap")
+        #expect(run.exit == .status(1))
+        #expect(run.serialOutput.contains("test= given, but this image has no self-tests (liu build --self-tests links them)"),
+                "\(run.serialOutput)")
+        #expect(!run.serialOutput.contains("self-test: heap"))
     }
 }

@@ -10,6 +10,8 @@ struct LiuCommandTests {
         #expect(try LiuCommand.parse(["build", "--target", "i686", "--label", "2"]) == .build(targets: [.i686], service: nil, label: "2"))
         #expect(try LiuCommand.parse(["build", "--service", "/tmp/kv", "--target", "x86_64"])
                 == .build(targets: [.x86_64], service: "/tmp/kv", label: nil))
+        #expect(try LiuCommand.parse(["build", "--service", "Services/hello", "--self-tests"])
+                == .build(targets: KernelTarget.allCases, service: "Services/hello", label: nil, selfTests: true))
     }
 
     @Test func buildSignsWithTheGivenKeyAndTrust() throws {

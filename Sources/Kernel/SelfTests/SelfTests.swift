@@ -1,5 +1,23 @@
 import KernelCore
 
+/// Runs the self-test `test=NAME` names. Only images built with self-tests call it (through
+/// `liu_self_test`, Sources/SelfTestHook/SelfTestsLinked.swift); in the others nothing does,
+/// and the link leaves it and every self-test out.
+@_cdecl("liu_run_self_test")
+func runSelfTest() {
+    let test = BootArguments.value(for: "test")
+    guard let selfTest = SelfTest.allCases.first(where: { test.matches($0.name) }) else {
+        Console.write("unknown self-test; the kernel has: ")
+        for (index, known) in SelfTest.allCases.enumerated() {
+            if index > 0 { Console.write(", ") }
+            Console.write(known.name)
+        }
+        Console.newline()
+        Arch.exit(.failure)
+    }
+    selfTest.run()
+}
+
 /// In-kernel checks the QEMU test harness selects with `test=NAME` and judges by the
 /// serial log and the exit status.
 enum SelfTest: CaseIterable {

@@ -40,7 +40,7 @@ struct NetworkService {
     }
 
     private static func addressingMode(_ name: String) -> AddressingMode {
-        let line = BootArguments.withBytes { String(decoding: $0, as: UTF8.self) }
+        let line = BootArguments.withBytes { [UInt8]($0) }
         do throws(AddressingMode.ParseError) {
             return try AddressingMode.parse(commandLine: line)
         } catch .missingAddress {

@@ -1,4 +1,5 @@
 import KernelCore
+import LiveUpdate
 
 /// What the kernel offers a service: its network, its ports, timers, boot arguments, the
 /// image's version and the last update, and the confirmation of a trial. Handed to
@@ -72,14 +73,14 @@ public struct System {
     @discardableResult
     public func listen(tcp port: UInt16, backlog: Int = 16,
                        accept: @escaping (TCPConnection) -> Void) throws(ServiceFailure) -> TCPListener {
-        guard let networkService else { throw ServiceFailure("no virtio network device for TCP port \(port)") }
+        guard let networkService else { throw ServiceFailure(Self.noDevice("TCP", port)) }
         do throws(NetError) {
             let listener = try networkService.listen(port: port, backlog: backlog)
             listener.onAccept = accept
             for connection in networkService.restoredConnections(port: port) { accept(connection) }
             return listener
         } catch {
-            throw ServiceFailure("cannot listen on TCP port \(port): " + error.reason)
+            throw ServiceFailure(Self.portRefused("cannot listen on TCP port ", port, error))
         }
     }
 
@@ -87,11 +88,11 @@ public struct System {
     /// update: the socket is opened again by each image.
     @export(interface)
     public func bind(udp port: UInt16) throws(ServiceFailure) -> UDPSocket {
-        guard let network else { throw ServiceFailure("no virtio network device for UDP port \(port)") }
+        guard let network else { throw ServiceFailure(Self.noDevice("UDP", port)) }
         do throws(NetError) {
             return try network.udp.bind(port: port)
         } catch {
-            throw ServiceFailure("cannot bind UDP port \(port): " + error.reason)
+            throw ServiceFailure(Self.portRefused("cannot bind UDP port ", port, error))
         }
     }
 
@@ -143,9 +144,25 @@ public struct System {
     }
 }
 
+extension System {
+    /// "no virtio network device for TCP port 80".
+    private static func noDevice(_ kind: StaticString, _ port: UInt16) -> String {
+        var text = TextBuilder("no virtio network device for ")
+        text.add(kind); text.add(" port "); text.add(UInt64(port))
+        return text.string
+    }
+
+    /// "cannot listen on TCP port 80: the port is in use".
+    private static func portRefused(_ what: StaticString, _ port: UInt16, _ error: NetError) -> String {
+        var text = TextBuilder(what)
+        text.add(UInt64(port)); text.add(": "); text.add(error.reason)
+        return text.string
+    }
+}
+
 extension NetError {
     /// For a person, in a `ServiceFailure`.
-    var reason: String {
+    var reason: StaticString {
         switch self {
         case .portInUse: "the port is in use"
         case .noFreePort: "no free port"

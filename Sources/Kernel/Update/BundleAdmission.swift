@@ -39,7 +39,10 @@ enum BundleAdmission {
         let trust: ImageTrust
         switch running {
         case .success(let own): trust = own
-        case .failure(let error): throw Refusal(reason: "this image takes no updates: \(error.reason)")
+        case .failure(let error):
+            var text = TextBuilder("this image takes no updates: ")
+            text.add(string: error.reason)
+            throw Refusal(reason: text.string)
         }
         let bundle: UpdateBundle
         do throws(BundleError) { bundle = try UpdateBundle(parsing: bytes) } catch { throw Refusal(reason: error.reason) }

@@ -19,8 +19,7 @@ enum FaultInjection {
     /// The failure this image was labelled with, if a hotswap started it.
     static var armed: Kind? {
         guard SoftResetBoot.happened else { return nil }
-        let label = ImageVersion.label
-        return Kind.allCases.first { kind in kind.label.withUTF8Buffer { label.utf8.elementsEqual($0) } }
+        return Kind.allCases.first { ImageVersion.hasLabel($0.label) }
     }
 
     /// Early in boot: a CPU exception, a hang with interrupts on or off, or a heap that grows

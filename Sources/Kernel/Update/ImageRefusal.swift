@@ -2,108 +2,116 @@ import LiveUpdate
 
 extension ELFError {
     /// The reason a pushed image is refused, as the update listener answers it.
-    var reason: String {
+    var reason: String { TextBuilder.string { addReason(to: &$0) } }
+
+    func addReason(to text: inout TextBuilder) {
         switch self {
-        case .truncatedHeader(let length): "too short for an ELF header (\(byteSize(length)))"
-        case .badMagic: "not an ELF file (bad magic)"
+        case .truncatedHeader(let length):
+            text.add("too short for an ELF header ("); text.add(byteSize: UInt64(length)); text.add(")")
+        case .badMagic: text.add("not an ELF file (bad magic)")
         case .wrongClass(let found, _):
-            "wrong architecture: a \(bits(found)) image, this kernel runs \(architectureName(ImageArchitecture.current.machine))"
-        case .notLittleEndian(let found): found == 2 ? "a big-endian image, this kernel takes little-endian ones" : "unknown ELF data encoding \(found)"
-        case .unsupportedVersion(let version): "unsupported ELF version \(version), expected 1"
-        case .notExecutable(let type): "not an executable (ELF type \(type)\(type == 1 ? ": an object file" : ""))"
+            text.add("wrong architecture: a "); addBits(found, to: &text); text.add(" image, this kernel runs ")
+            addArchitectureName(ImageArchitecture.current.machine, to: &text)
+        case .notLittleEndian(let found):
+            if found == 2 { return text.add("a big-endian image, this kernel takes little-endian ones") }
+            text.add("unknown ELF data encoding "); text.add(UInt64(found))
+        case .unsupportedVersion(let version):
+            text.add("unsupported ELF version "); text.add(UInt64(version)); text.add(", expected 1")
+        case .notExecutable(let type):
+            text.add("not an executable (ELF type "); text.add(UInt64(type)); text.add(type == 1 ? ": an object file)" : ")")
         case .wrongMachine(let found, let expected):
-            "wrong architecture: an image for \(architectureName(found)), this kernel runs \(architectureName(expected))"
-        case .badProgramHeaderSize(let size): "bad program header size (\(size) bytes)"
-        case .programHeaderTableOutsideFile: "the program header table lies outside the file"
-        case .sectionHeaderTableOutsideFile: "the section header table lies outside the file"
-        case .lengthMismatch(let effective, let received): "length mismatch: the headers describe \(effective) bytes, \(received) were received"
-        case .noLoadableSegment: "no loadable segment"
-        case .tooManySegments(let count, let maximum): "too many loadable segments: \(count), at most \(maximum)"
-        case .segmentOutsideFile(let index): "segment \(index) lies outside the file"
-        case .fileSizeExceedsMemorySize(let index): "segment \(index) has more bytes in the file than in memory"
+            text.add("wrong architecture: an image for "); addArchitectureName(found, to: &text)
+            text.add(", this kernel runs "); addArchitectureName(expected, to: &text)
+        case .badProgramHeaderSize(let size):
+            text.add("bad program header size ("); text.add(UInt64(size)); text.add(" bytes)")
+        case .programHeaderTableOutsideFile: text.add("the program header table lies outside the file")
+        case .sectionHeaderTableOutsideFile: text.add("the section header table lies outside the file")
+        case .lengthMismatch(let effective, let received):
+            text.add("length mismatch: the headers describe "); text.add(UInt64(effective)); text.add(" bytes, ")
+            text.add(UInt64(received)); text.add(" were received")
+        case .noLoadableSegment: text.add("no loadable segment")
+        case .tooManySegments(let count, let maximum):
+            text.add("too many loadable segments: "); text.add(UInt64(count)); text.add(", at most "); text.add(UInt64(maximum))
+        case .segmentOutsideFile(let index): addSegment(index, to: &text); text.add(" lies outside the file")
+        case .fileSizeExceedsMemorySize(let index): addSegment(index, to: &text); text.add(" has more bytes in the file than in memory")
         case .physicalAddressDiffers(let index, let physical, let virtual):
-            "segment \(index) is loaded at \(hex(physical)) but linked to run at \(hex(virtual)); these kernels are identity-mapped"
-        case .segmentOutsideRAM(let index): "segment \(index) lies outside RAM"
-        case .segmentOverlapsForbiddenRange(let index, let range): "segment \(index) overlaps protected range \(range)"
-        case .segmentsOverlap(let index, let other): "segments \(index) and \(other) overlap"
-        case .entryNotInExecutableSegment(let entry): "entry point \(hex(entry)) is not in an executable segment"
-        case .malformedNotes: "a note segment's notes do not fit their sizes"
-        case .malformedLongModeEntryNote: "the 64-bit entry note is not one 8-byte address"
-        case .longModeEntryNotInExecutableSegment(let entry): "64-bit entry \(hex(entry)) is not in an executable segment"
+            addSegment(index, to: &text); text.add(" is loaded at "); text.add(hex: physical); text.add(" but linked to run at ")
+            text.add(hex: virtual); text.add("; these kernels are identity-mapped")
+        case .segmentOutsideRAM(let index): addSegment(index, to: &text); text.add(" lies outside RAM")
+        case .segmentOverlapsForbiddenRange(let index, let range):
+            addSegment(index, to: &text); text.add(" overlaps protected range "); text.add(UInt64(range))
+        case .segmentsOverlap(let index, let other):
+            text.add("segments "); text.add(UInt64(index)); text.add(" and "); text.add(UInt64(other)); text.add(" overlap")
+        case .entryNotInExecutableSegment(let entry):
+            text.add("entry point "); text.add(hex: entry); text.add(" is not in an executable segment")
+        case .malformedNotes: text.add("a note segment's notes do not fit their sizes")
+        case .malformedLongModeEntryNote: text.add("the 64-bit entry note is not one 8-byte address")
+        case .longModeEntryNotInExecutableSegment(let entry):
+            text.add("64-bit entry "); text.add(hex: entry); text.add(" is not in an executable segment")
         }
     }
 }
 
 extension Hotswap.Failure {
     var reason: String {
+        var text = TextBuilder()
         switch self {
         case .invalidImage(.segmentOverlapsForbiddenRange(let index, let range)):
-            "segment \(index) overlaps \(Hotswap.protectedRangeName(range).description)"
-        case .invalidImage(let error): error.reason
-        case .stateNotSaved(let error): "saving the state failed: \(error.reason)"
-        case .blockNotWritten: "the soft-reset block could not be written"
-        case .stubTooLarge: "the hotswap stub does not fit its window"
-        case .tooLargeForRollbackSlot(let capacity): "larger than the rollback slot of \(byteSize(capacity)) (liu.rollback= sets it)"
+            addSegment(index, to: &text); text.add(" overlaps "); text.add(Hotswap.protectedRangeName(range))
+        case .invalidImage(let error): error.addReason(to: &text)
+        case .stateNotSaved(let error): text.add("saving the state failed: "); error.addReason(to: &text)
+        case .blockNotWritten: text.add("the soft-reset block could not be written")
+        case .stubTooLarge: text.add("the hotswap stub does not fit its window")
+        case .tooLargeForRollbackSlot(let capacity):
+            text.add("larger than the rollback slot of "); text.add(byteSize: UInt64(capacity)); text.add(" (liu.rollback= sets it)")
         }
+        return text.string
     }
 }
 
 extension StorageError {
     /// Why saving the state failed, for the update listener's answer.
-    var reason: String {
+    var reason: String { TextBuilder.string { addReason(to: &$0) } }
+
+    func addReason(to text: inout TextBuilder) {
         switch self {
-        case .outOfSpace(let payload, let available): "an entry of \(byteSize(payload)) does not fit, \(byteSize(available)) left (liu.storage= sets the area's size)"
-        case .heapCollision: "the state would reach into the heap"
-        case .areaTooSmall(let limit): "the storage area of \(byteSize(limit)) is too small (liu.storage= sets it)"
-        case .areaOverlapsHeap: "the storage area overlaps the heap"
-        case .canaryWriteFailed: "the storage area is not plain RAM"
-        case .payloadTooLarge(let length): "an entry of \(byteSize(length)) is too large (at most 2 GiB)"
-        case .notAWritableType: "an entry type that cannot be written"
-        default: "the stored area does not validate"
+        case .outOfSpace(let payload, let available):
+            text.add("an entry of "); text.add(byteSize: UInt64(payload)); text.add(" does not fit, ")
+            text.add(byteSize: UInt64(available)); text.add(" left (liu.storage= sets the area's size)")
+        case .heapCollision: text.add("the state would reach into the heap")
+        case .areaTooSmall(let limit):
+            text.add("the storage area of "); text.add(byteSize: UInt64(limit)); text.add(" is too small (liu.storage= sets it)")
+        case .areaOverlapsHeap: text.add("the storage area overlaps the heap")
+        case .canaryWriteFailed: text.add("the storage area is not plain RAM")
+        case .payloadTooLarge(let length):
+            text.add("an entry of "); text.add(byteSize: UInt64(length)); text.add(" is too large (at most 2 GiB)")
+        case .notAWritableType: text.add("an entry type that cannot be written")
+        default: text.add("the stored area does not validate")
         }
     }
 }
 
+/// "segment N".
+private func addSegment(_ index: Int, to text: inout TextBuilder) {
+    text.add("segment ")
+    text.add(index)
+}
+
 /// An ELF machine (`e_machine`) as a person names the architecture.
-private func architectureName(_ machine: UInt16) -> String {
+private func addArchitectureName(_ machine: UInt16, to text: inout TextBuilder) {
     switch machine {
-    case 3: "i686 (x86, 32-bit)"
-    case 62: "x86_64"
-    case 183: "aarch64"
-    default: "ELF machine \(machine)"
+    case 3: text.add("i686 (x86, 32-bit)")
+    case 62: text.add("x86_64")
+    case 183: text.add("aarch64")
+    default: text.add("ELF machine "); text.add(UInt64(machine))
     }
 }
 
 /// An ELF class (`e_ident[EI_CLASS]`) as a word size.
-private func bits(_ elfClass: UInt8) -> String {
+private func addBits(_ elfClass: UInt8, to text: inout TextBuilder) {
     switch elfClass {
-    case 1: "32-bit"
-    case 2: "64-bit"
-    default: "ELF class \(elfClass)"
+    case 1: text.add("32-bit")
+    case 2: text.add("64-bit")
+    default: text.add("ELF class "); text.add(UInt64(elfClass))
     }
-}
-
-/// A size for a person (`5000 bytes`, `292.9 KiB`, `1.5 MiB`): bytes below 10 KiB, KiB below
-/// 1 MiB, else MiB; one decimal (rounded down), integers only.
-func byteSize(_ bytes: UInt64) -> String {
-    if bytes < 10 << 10 { return "\(bytes) bytes" }
-    let unit: UInt64 = bytes < 1 << 20 ? 1 << 10 : 1 << 20
-    let name = bytes < 1 << 20 ? "KiB" : "MiB"
-    let tenths = bytes / unit * 10 + bytes % unit * 10 / unit
-    return tenths % 10 == 0 ? "\(tenths / 10) \(name)" : "\(tenths / 10).\(tenths % 10) \(name)"
-}
-
-func byteSize(_ bytes: Int) -> String { byteSize(UInt64(bytes)) }
-
-/// `0x` and the hexadecimal digits, without leading zeros.
-private func hex(_ value: UInt64) -> String {
-    var text: [UInt8] = [48, 120]
-    var shift = 60
-    while shift > 0 && value >> UInt64(shift) == 0 { shift -= 4 }
-    while shift >= 0 {
-        let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
-        text.append(nibble < 10 ? nibble + 48 : nibble + 87)
-        shift -= 4
-    }
-    return String(decoding: text, as: UTF8.self)
 }

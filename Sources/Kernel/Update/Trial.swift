@@ -91,7 +91,12 @@ enum Trial {
         var block = Hotswap.currentBlock(updateStart: Arch.counter())
         Hotswap.handOverDevices(in: &block)
         Memory.setUp(usableStart: Kernel.boot.usableStart, usableEnd: Memory.ramEnd)
-        UpdateHistory.note(.rolledBack, label: ImageVersion.label, reason: reason.description + (detail.map { ": " + $0.description } ?? ""))
+        var text = TextBuilder(reason)
+        if let detail {
+            text.add(": ")
+            text.add(detail)
+        }
+        UpdateHistory.note(.rolledBack, label: ImageVersion.label, reason: text.string)
         block.purpose = .rollback
         block.attempt = attempt
         block.confirmWithin = confirmWithin

@@ -55,7 +55,21 @@ struct UpdateDowntime {
     }
 
     /// "downtime-ns total=N save=N ..." for a status port.
-    var summary: String {
-        phases.reduce("downtime-ns total=\(total)") { text, phase in "\(text) \(phase.name.description)=\(phase.nanoseconds)" }
+    var summary: String { TextBuilder.string { addSummary(to: &$0) } }
+
+    func addSummary(to text: inout TextBuilder) {
+        text.add("downtime-ns total=")
+        text.add(total)
+        for phase in phases {
+            text.add(" ")
+            text.add(phase.name)
+            text.add("=")
+            text.add(phase.nanoseconds)
+        }
+    }
+
+    /// The last update's `summary`, or "downtime-ns none".
+    static func addSummary(to text: inout TextBuilder) {
+        if let last { last.addSummary(to: &text) } else { text.add("downtime-ns none") }
     }
 }

@@ -36,8 +36,8 @@ enum UpdateHistory {
 
     static func note(_ outcome: UpdateRecord.Outcome, label: String, reason: String = "") {
         self.outcome = outcome
-        labelBytes.set(label.utf8)
-        reasonBytes.set(reason.utf8)
+        labelBytes.set(label)
+        reasonBytes.set(reason)
         if outcome == .confirmed { updates &+= 1 }
     }
 
@@ -67,6 +67,12 @@ struct InlineBytes<let capacity: Int> {
             storage[count] = byte
             count += 1
         }
+    }
+
+    /// `set` with a String's UTF-8 (`TextBuilder.add(string:)` says why through `withUTF8`).
+    mutating func set(_ text: String) {
+        var text = text
+        text.withUTF8 { set($0) }
     }
 
     var array: [UInt8] { (0..<count).map { storage[$0] } }

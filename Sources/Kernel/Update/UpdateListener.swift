@@ -61,10 +61,16 @@ final class UpdateListener {
             return
         }
         Trial.whenConfirmed.append {
-            let verdict = purpose == .rollback
-                ? "rolled back to \(ImageVersion.label): the image \(UpdateHistory.label) failed its trial: \(UpdateHistory.reason)\n"
-                : "confirmed \(ImageVersion.label) \(UpdateDowntime.last?.summary ?? "downtime-ns none")\n"
-            _ = connection.write(Array(verdict.utf8))
+            var verdict = TextBuilder()
+            if purpose == .rollback {
+                verdict.add("rolled back to "); verdict.add(string: ImageVersion.label); verdict.add(": the image ")
+                verdict.add(string: UpdateHistory.label); verdict.add(" failed its trial: "); verdict.add(string: UpdateHistory.reason)
+            } else {
+                verdict.add("confirmed "); verdict.add(string: ImageVersion.label); verdict.add(" ")
+                UpdateDowntime.addSummary(to: &verdict)
+            }
+            verdict.add("\n")
+            _ = connection.write(verdict.bytes)
             connection.close()
         }
     }
@@ -79,7 +85,12 @@ final class UpdateListener {
         upload = current
         connection.onReadable = { self.receive(current) }
         connection.onClosed = { _ in
-            if self.upload === current { self.refuse(current, "connection lost after \(current.received) bytes") }
+            if self.upload === current {
+                var reason = TextBuilder("connection lost after ")
+                reason.add(current.received)
+                reason.add(" bytes")
+                self.refuse(current, reason)
+            }
             connection.onReadable = nil
             connection.onClosed = nil
         }
@@ -90,17 +101,23 @@ final class UpdateListener {
         switch current.read(now: Clock.now()) {
         case .incomplete: return
         case .statusRequest:
-            _ = current.connection.write(Array(StatusLine.text(port: role).utf8))
+            _ = current.connection.write(StatusLine.text(port: role))
             current.connection.close()
             upload = nil
         case .endedEarly:
-            refuse(current, "connection closed after \(current.received) of \(current.expected) bundle bytes")
+            var reason = TextBuilder("connection closed after ")
+            reason.add(current.received); reason.add(" of "); reason.add(current.expected); reason.add(" bundle bytes")
+            refuse(current, reason)
         case .empty:
-            refuse(current, "empty bundle")
+            refuse(current, TextBuilder("empty bundle"))
         case .tooLarge(let length):
-            refuse(current, "a bundle of \(byteSize(length)) exceeds the maximum of \(byteSize(Self.maximumImageSize))")
+            var reason = TextBuilder("a bundle of ")
+            reason.add(byteSize: length); reason.add(" exceeds the maximum of "); reason.add(byteSize: UInt64(Self.maximumImageSize))
+            refuse(current, reason)
         case .noRoom(let length):
-            refuse(current, "no room for \(byteSize(length)) in the heap")
+            var reason = TextBuilder("no room for ")
+            reason.add(byteSize: UInt64(length)); reason.add(" in the heap")
+            refuse(current, reason)
         case .complete(let bundle):
             let admitted: BundleAdmission.Admitted
             do throws(BundleAdmission.Refusal) { admitted = try BundleAdmission.admit(bundle) } catch {
@@ -114,10 +131,18 @@ final class UpdateListener {
                 refuse(current, error.reason, label: admitted.label)
                 return
             }
-            _ = current.connection.write(Array("\(role == .update ? "accepted" : "registered") \(bundle.count)\n".utf8))
+            var answer = TextBuilder(role == .update ? "accepted " : "registered ")
+            answer.add(bundle.count)
+            answer.add("\n")
+            _ = current.connection.write(answer.bytes)
             upload = nil
             Console.write(role == .update ? "update: accepted " : "rollback: registered as the known-good image ")
-            Console.write("\(admitted.label.isEmpty ? "an image" : admitted.label) (\(image.count) bytes, \(admitted.trust.summary)); ")
+            if admitted.label.isEmpty { Console.write("an image") } else { Console.write(admitted.label) }
+            Console.write(" (")
+            Console.writeDecimal(UInt64(image.count))
+            Console.write(" bytes, ")
+            Console.write(admitted.trust.summary)
+            Console.write("); ")
             Console.write("signature and digest verified in ")
             Console.writeMilliseconds(nanoseconds: admitted.verificationTime)
             Console.newline()
@@ -128,6 +153,10 @@ final class UpdateListener {
                 current.release()
             }
         }
+    }
+
+    private func refuse(_ current: ImageUpload, _ reason: TextBuilder) {
+        refuse(current, reason.string)
     }
 
     /// Refuses the upload; `label` is the refused bundle's, when it is known.
@@ -144,7 +173,11 @@ final class UpdateListener {
         Console.write(": ")
         Console.write(reason)
         Console.newline()
-        _ = current.connection.write(Array("\(verdict.description): \(reason)\n".utf8))
+        var answer = TextBuilder(verdict)
+        answer.add(": ")
+        answer.add(string: reason)
+        answer.add("\n")
+        _ = current.connection.write(answer.bytes)
         current.connection.close()
         current.release()
     }
@@ -154,7 +187,9 @@ final class UpdateListener {
     func afterRound() {
         if !toldTrust { tellTrust() }
         if let current = upload, let reason = current.stall(now: Clock.now()) {
-            refuse(current, "the upload was too slow: \(reason)")
+            var text = TextBuilder("the upload was too slow: ")
+            text.add(string: reason)
+            refuse(current, text)
         }
         if role == .update { startPendingUpdate() }
     }
@@ -168,8 +203,15 @@ final class UpdateListener {
         Console.write(" ")
         switch BundleAdmission.running {
         case .success(let trust):
-            Console.write("takes bundles signed by \(trust.keyList) at security version \(trust.securityVersion) or later\n")
-        case .failure(let error): Console.write("takes no bundle: \(error.reason)\n")
+            Console.write("takes bundles signed by ")
+            Console.write(trust.keyList)
+            Console.write(" at security version ")
+            Console.writeDecimal(trust.securityVersion)
+            Console.write(" or later\n")
+        case .failure(let error):
+            Console.write("takes no bundle: ")
+            Console.write(error.reason)
+            Console.newline()
         }
     }
 

@@ -1,3 +1,5 @@
+import LiveUpdate
+
 /// The pace an upload must keep, so that a client that stalls or crawls cannot hold the update
 /// slot for long: some byte at least every `liu.upload-idle-ms=` milliseconds (default 10,000)
 /// and, over each window of that length, at least `liu.upload-min-rate=` bytes per second
@@ -28,13 +30,21 @@ final class UploadPace {
 
     /// Why the upload is too slow at `now`, or nil.
     func stall(now: UInt64) -> String? {
-        if now &- lastProgress >= idle { return "no data for \((now &- lastProgress) / 1_000_000) ms" }
+        if now &- lastProgress >= idle {
+            var text = TextBuilder("no data for ")
+            text.add((now &- lastProgress) / 1_000_000)
+            text.add(" ms")
+            return text.string
+        }
         let window = now &- windowStart
         guard window >= idle else { return nil }
         // bytes / seconds < rate, without division by a fraction.
         let (needed, overflow) = minimumRate.multipliedReportingOverflow(by: window / 1_000_000)
         if !overflow && windowBytes * 1000 < needed {
-            return "\(windowBytes) bytes in the last \(window / 1_000_000) ms, slower than \(minimumRate) bytes/s"
+            var text = TextBuilder()
+            text.add(windowBytes); text.add(" bytes in the last "); text.add(window / 1_000_000); text.add(" ms, slower than ")
+            text.add(minimumRate); text.add(" bytes/s")
+            return text.string
         }
         windowStart = now
         windowBytes = 0

@@ -25,32 +25,38 @@ public enum BundleError: Error, Equatable, Sendable {
 
     /// The error in words, for a person.
     public var reason: String {
+        var text = TextBuilder()
         switch self {
         case .noMagic:
-            "not a signed bundle (no LIUB magic)"
+            text.add("not a signed bundle (no LIUB magic)")
         case .truncatedHeader(let length):
-            "truncated: \(length) bytes, a bundle header takes \(BundleLayout.headerSize)"
+            text.add("truncated: "); text.add(length); text.add(" bytes, a bundle header takes "); text.add(BundleLayout.headerSize)
         case .unsupportedVersion(let version):
-            "bundle format version \(version), this kernel reads \(BundleLayout.version)"
+            text.add("bundle format version "); text.add(UInt64(version)); text.add(", this kernel reads ")
+            text.add(UInt64(BundleLayout.version))
         case .manifestTooShort(let length):
-            "manifest length \(length), a manifest takes at least \(BundleLayout.fixedManifestLength) bytes"
+            text.add("manifest length "); text.add(UInt64(length)); text.add(", a manifest takes at least ")
+            text.add(BundleLayout.fixedManifestLength); text.add(" bytes")
         case .truncatedManifest(let length, let end):
-            "truncated: \(length) bytes, the header says the manifest ends at \(end)"
+            text.add("truncated: "); text.add(length); text.add(" bytes, the header says the manifest ends at "); text.add(end)
         case .tooManyTrustedKeys(let count):
-            "\(count) trusted keys, a bundle holds at most \(BundleLayout.maximumTrustedKeys)"
+            text.add(UInt64(count)); text.add(" trusted keys, a bundle holds at most "); text.add(BundleLayout.maximumTrustedKeys)
         case .manifestLengthMismatch(let header, let fields):
-            "the header says the manifest takes \(header) bytes, its fields take \(fields)"
+            text.add("the header says the manifest takes "); text.add(UInt64(header)); text.add(" bytes, its fields take ")
+            text.add(fields)
         case .reservedNotZero(let offset):
-            "the reserved field at offset \(offset) is not zero"
+            text.add("the reserved field at offset "); text.add(offset); text.add(" is not zero")
         case .labelNotPrintable(let index):
-            "the image label is not printable ASCII padded with NUL (byte \(index))"
+            text.add("the image label is not printable ASCII padded with NUL (byte "); text.add(index); text.add(")")
         case .imageTooLong(let length):
-            "an image of \(length) bytes cannot be in memory"
+            text.add("an image of "); text.add(length); text.add(" bytes cannot be in memory")
         case .truncated(let length, let expected):
-            "truncated: \(length) bytes, the manifest says \(expected)"
+            text.add("truncated: "); text.add(length); text.add(" bytes, the manifest says "); text.add(expected)
         case .trailingBytes(let length, let expected):
-            "\(length) bytes, the manifest says \(expected): \(UInt64(length) - expected) bytes too many"
+            text.add(length); text.add(" bytes, the manifest says "); text.add(expected); text.add(": ")
+            text.add(UInt64(length) - expected); text.add(" bytes too many")
         }
+        return text.string
     }
 }
 
@@ -73,31 +79,35 @@ public enum BundleRefusal: Equatable, Sendable {
 
     /// The refusal in words, for a person.
     public var reason: String {
+        var text = TextBuilder()
         switch self {
         case .untrustedKey(let keyID):
-            "signed by an untrusted key \(Ed25519.hex(keyID))"
+            text.add("signed by an untrusted key "); text.add(string: Ed25519.hex(keyID))
         case .badSignature(let check):
-            "the signature does not verify: " + check.reason.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+            text.add("the signature does not verify: "); text.add(check.reason)
         case .digestMismatch:
-            "the image does not match its digest"
+            text.add("the image does not match its digest")
         case .wrongArchitecture(let bundle, let running):
-            "an image for \(Self.name(machine: bundle)), this kernel runs \(Self.name(machine: running))"
+            text.add("an image for "); Self.add(machine: bundle, to: &text); text.add(", this kernel runs ")
+            Self.add(machine: running, to: &text)
         case .olderSecurityVersion(let bundle, let running):
-            "security version \(bundle) is older than the running \(running)"
+            text.add("security version "); text.add(bundle); text.add(" is older than the running "); text.add(running)
         case .trustUnreadable(let error):
-            error.reason
+            error.addReason(to: &text)
         case .trustDiffers(let image, let manifest):
-            "the image trusts \(image.summary), its manifest says \(manifest.summary)"
+            text.add("the image trusts "); image.addSummary(to: &text); text.add(", its manifest says ")
+            manifest.addSummary(to: &text)
         }
+        return text.string
     }
 
     /// The name of an ELF e_machine value: i686, x86_64, aarch64, else "machine N".
-    static func name(machine: UInt16) -> String {
+    static func add(machine: UInt16, to text: inout TextBuilder) {
         switch machine {
-        case ImageArchitecture.i386.machine: "i686"
-        case ImageArchitecture.x86_64.machine: "x86_64"
-        case ImageArchitecture.aarch64.machine: "aarch64"
-        default: "machine \(machine)"
+        case ImageArchitecture.i386.machine: text.add("i686")
+        case ImageArchitecture.x86_64.machine: text.add("x86_64")
+        case ImageArchitecture.aarch64.machine: text.add("aarch64")
+        default: text.add("machine "); text.add(UInt64(machine))
         }
     }
 }

@@ -81,17 +81,25 @@ public struct ImageTrust: Equatable, Sendable {
     #endif
 
     /// "security version 5, keys 3f2a5c0d9e81b746 and 0b1c…", for a person.
-    public var summary: String { "security version \(securityVersion), " + keyList }
+    public var summary: String { TextBuilder.string { addSummary(to: &$0) } }
 
     /// "key 3f2a5c0d9e81b746", "keys 3f2a5c0d9e81b746, … and 0b1c…" or "no key": the key ids.
-    public var keyList: String {
-        if keys.isEmpty { return "no key" }
-        var text = keys.count == 1 ? "key " : "keys "
+    public var keyList: String { TextBuilder.string { addKeyList(to: &$0) } }
+
+    func addSummary(to text: inout TextBuilder) {
+        text.add("security version ")
+        text.add(securityVersion)
+        text.add(", ")
+        addKeyList(to: &text)
+    }
+
+    func addKeyList(to text: inout TextBuilder) {
+        if keys.isEmpty { return text.add("no key") }
+        text.add(keys.count == 1 ? "key " : "keys ")
         for (index, key) in keys.enumerated() {
-            if index > 0 { text += index == keys.count - 1 ? " and " : ", " }
-            text += Ed25519.hex(Ed25519.keyID(publicKey: key))
+            if index > 0 { text.add(index == keys.count - 1 ? " and " : ", ") }
+            text.add(string: Ed25519.hex(Ed25519.keyID(publicKey: key)))
         }
-        return text
     }
 }
 
@@ -107,13 +115,17 @@ public enum TrustNoteError: Error, Equatable, Sendable {
     /// The ELF headers do not lead to the notes.
     case unreadableImage(ELFError)
 
-    public var reason: String {
+    public var reason: String { TextBuilder.string { addReason(to: &$0) } }
+
+    func addReason(to text: inout TextBuilder) {
         switch self {
-        case .missing: "the image has no trust note (liu build writes it)"
-        case .duplicate: "the image has two trust notes"
-        case .malformed: "the image's trust note is malformed"
-        case .tooManyKeys(let count): "the image's trust note names \(count) keys, at most \(BundleLayout.maximumTrustedKeys)"
-        case .unreadableImage: "the image's headers do not lead to its trust note"
+        case .missing: text.add("the image has no trust note (liu build writes it)")
+        case .duplicate: text.add("the image has two trust notes")
+        case .malformed: text.add("the image's trust note is malformed")
+        case .tooManyKeys(let count):
+            text.add("the image's trust note names "); text.add(UInt64(count)); text.add(" keys, at most ")
+            text.add(BundleLayout.maximumTrustedKeys)
+        case .unreadableImage: text.add("the image's headers do not lead to its trust note")
         }
     }
 }

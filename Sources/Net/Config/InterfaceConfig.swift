@@ -51,17 +51,21 @@ public enum AddressingMode: Hashable, Sendable {
     }
 
     public static func parse(commandLine: String) throws(ParseError) -> AddressingMode {
+        try parse(commandLine: Array(commandLine.utf8))
+    }
+
+    /// `parse(commandLine:)` on the line's UTF-8 bytes.
+    public static func parse(commandLine: [UInt8]) throws(ParseError) -> AddressingMode {
         var address: (IPv4Address, IPv4Address)?
         var useDHCP = false
         var gateway: IPv4Address?
         var dns: IPv4Address?
         // Byte-level parsing: String comparisons and splitting would pull in Unicode tables.
         let separators: [UInt8] = [UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: "\n")]
-        for word in Array(commandLine.utf8).split(whereSeparator: { separators.contains($0) }) {
+        for word in commandLine.split(whereSeparator: { separators.contains($0) }) {
             guard let equals = word.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let key = word[..<equals]
             let value = word[(equals + 1)...]
-            let text = String(decoding: value, as: UTF8.self)
             if key.elementsEqual("ip".utf8) {
                 if value.elementsEqual("dhcp".utf8) {
                     useDHCP = true
@@ -70,10 +74,10 @@ public enum AddressingMode: Hashable, Sendable {
                     address = parsed
                 }
             } else if key.elementsEqual("gw".utf8) {
-                guard let ip = IPv4Address(text) else { throw .badValue(.gw) }
+                guard let ip = IPv4Address(utf8: value) else { throw .badValue(.gw) }
                 gateway = ip
             } else if key.elementsEqual("dns".utf8) {
-                guard let ip = IPv4Address(text) else { throw .badValue(.dns) }
+                guard let ip = IPv4Address(utf8: value) else { throw .badValue(.dns) }
                 dns = ip
             }
         }
@@ -94,7 +98,7 @@ public enum AddressingMode: Hashable, Sendable {
 
     private static func parseCIDR(_ text: ArraySlice<UInt8>) -> (IPv4Address, IPv4Address)? {
         let parts = text.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard parts.count <= 2, let ip = IPv4Address(String(decoding: parts[0], as: UTF8.self)) else { return nil }
+        guard parts.count <= 2, let ip = IPv4Address(utf8: parts[0]) else { return nil }
         var prefix = 24
         if parts.count == 2 {
             let digits = parts[1]

@@ -1,3 +1,5 @@
+import LiveUpdate
+
 /// A 48-bit Ethernet address, held in the low bits of a UInt64 (first octet most significant).
 public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
     public let raw: UInt64
@@ -44,14 +46,18 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
         raw = UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
     }
 
-    /// Parses dotted-quad notation ("10.0.2.15"); nil for anything else. Works on UTF-8 bytes so
-    /// that the kernel needs no Unicode tables.
+    /// Parses dotted-quad notation ("10.0.2.15"); nil for anything else.
     public init?(_ text: some StringProtocol) {
+        self.init(utf8: text.utf8)
+    }
+
+    /// `init(_:)` on UTF-8 bytes, which is what the kernel has: no String, no Unicode tables.
+    public init?(utf8 text: some Sequence<UInt8>) {
         var value: UInt32 = 0
         var octet: UInt32 = 0
         var digits = 0
         var octets = 0
-        for byte in text.utf8 {
+        for byte in text {
             if byte == UInt8(ascii: ".") {
                 guard digits > 0, octets < 3 else { return nil }
                 value = value << 8 | octet
@@ -80,8 +86,14 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
 
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.raw < rhs.raw }
 
-    public var description: String {
-        "\(raw >> 24).\((raw >> 16) & 0xFF).\((raw >> 8) & 0xFF).\(raw & 0xFF)"
+    public var description: String { TextBuilder.string { add(to: &$0) } }
+
+    /// "10.0.2.15", without String interpolation (`TextBuilder`).
+    func add(to text: inout TextBuilder) {
+        for shift: UInt32 in [24, 16, 8, 0] {
+            text.add(UInt64(raw >> shift & 0xFF))
+            if shift > 0 { text.add(".") }
+        }
     }
 }
 
@@ -95,5 +107,11 @@ public struct SocketAddress: Hashable, Sendable, CustomStringConvertible {
         self.port = port
     }
 
-    public var description: String { "\(ip):\(port)" }
+    public var description: String {
+        var text = TextBuilder()
+        ip.add(to: &text)
+        text.add(":")
+        text.add(UInt64(port))
+        return text.string
+    }
 }
