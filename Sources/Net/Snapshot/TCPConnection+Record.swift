@@ -74,6 +74,7 @@ extension TCPConnection {
         return position
     }
 
+    @inline(__always)
     private var flags: UInt16 {
         (tcb.finQueued ? Flag.finQueued : 0) | (tcb.finAcked ? Flag.finAcked : 0) | (tcb.finReceived ? Flag.finReceived : 0)
             | (tcb.noDelay ? Flag.noDelay : 0) | (tcb.inFastRecovery ? Flag.inFastRecovery : 0) | (tcb.ackNow ? Flag.ackNow : 0)
@@ -90,54 +91,11 @@ extension TCPConnection {
     ) throws(NetSnapshotError) -> (connection: TCPConnection, end: Int) {
         guard entry.count - start >= recordSize else { throw .truncated(offset: entry.count) }
         let record = RecordReader(base: entry.baseAddress! + start, start: start)
-        let parameters = stack.parameters
+        let connection = TCPConnection.blank(in: stack)
         let flags = try record.value(Field.flags, in: 0 ... Flag.known)
-        let state = try record.value(Field.state, in: TCPState.synSent.rawValue ... TCPState.timeWait.rawValue)
-        var tcb = TCPControlBlock(
-            state: TCPState(rawValue: state) ?? .closed,
-            local: SocketAddress(IPv4Address(raw: record.value(Field.localIP)), record.value(Field.localPort)),
-            remote: SocketAddress(IPv4Address(raw: record.value(Field.remoteIP)), record.value(Field.remotePort)),
-            iss: record.seq(Field.iss), mss: Int(try record.value(Field.sndMSS, in: UInt16(1) ... .max)),
-            rcvScale: try record.value(Field.rcvScale, in: 0 ... TCPOptions.maximumWindowScale),
-            sendBufferSize: parameters.tcpSendBufferSize, receiveBufferSize: parameters.tcpReceiveBufferSize,
-            initialRTO: try record.value(Field.rto, in: 1 ... SnapshotLimits.maximumDelay))
-        tcb.irs = record.seq(Field.irs)
-        tcb.sndUna = record.seq(Field.sndUna)
-        tcb.sndNxt = record.seq(Field.sndNxt)
-        tcb.sndMax = record.seq(Field.sndMax)
-        tcb.sndWl1 = record.seq(Field.sndWl1)
-        tcb.sndWl2 = record.seq(Field.sndWl2)
-        tcb.rcvNxt = record.seq(Field.rcvNxt)
-        tcb.rcvAdvertisedEdge = record.seq(Field.rcvAdvertisedEdge)
-        tcb.recover = record.seq(Field.recover)
-        tcb.outOfOrderFIN = flags & Flag.hasOutOfOrderFIN != 0 ? record.seq(Field.outOfOrderFIN) : nil
-        tcb.sndScale = try record.value(Field.sndScale, in: 0 ... TCPOptions.maximumWindowScale)
-        tcb.persistBackoff = Int(try record.value(Field.persistBackoff, in: 0 ... UInt8(Self.maximumPersistBackoff)))
-        tcb.sndWnd = try record.int(Field.sndWnd, in: 0 ... Self.maximumWindow)
-        tcb.maxSndWnd = try record.int(Field.maxSndWnd, in: 0 ... Self.maximumWindow)
-        tcb.cwnd = try record.int(Field.cwnd, in: 1 ... TCPControlBlock.maximumCongestionWindow)
-        tcb.ssthresh = try record.int(Field.ssthresh, in: 1 ... SnapshotLimits.maximumInt)
-        tcb.retransmissions = try record.int(Field.retransmissions, in: 0 ... SnapshotLimits.maximumInt)
-        tcb.duplicateACKs = try record.int(Field.duplicateACKs, in: 0 ... SnapshotLimits.maximumInt)
-        tcb.unackedSegments = try record.int(Field.unackedSegments, in: 0 ... SnapshotLimits.maximumInt)
-        tcb.srtt = try record.value(Field.srtt, in: 0 ... SnapshotLimits.maximumDelay)
-        tcb.rttvar = try record.value(Field.rttvar, in: 0 ... SnapshotLimits.maximumDelay)
-        tcb.retransmitDeadline = try record.deadline(Field.retransmitDeadline, now: stack.now)
-        tcb.persistDeadline = try record.deadline(Field.persistDeadline, now: stack.now)
-        tcb.delayedACKDeadline = try record.deadline(Field.delayedACKDeadline, now: stack.now)
-        tcb.timeWaitDeadline = try record.deadline(Field.timeWaitDeadline, now: stack.now)
-        tcb.finQueued = flags & Flag.finQueued != 0
-        tcb.finAcked = flags & Flag.finAcked != 0
-        tcb.finReceived = flags & Flag.finReceived != 0
-        tcb.noDelay = flags & Flag.noDelay != 0
-        tcb.inFastRecovery = flags & Flag.inFastRecovery != 0
-        tcb.ackNow = flags & Flag.ackNow != 0
-
         var position = start + recordSize
-        tcb.sendQueue = try Self.queue(entry, at: &position, count: record.value(Field.sendQueue), limit: parameters.tcpSendBufferSize)
-        tcb.receiveQueue = try Self.queue(entry, at: &position, count: record.value(Field.receiveQueue),
-                                          limit: parameters.tcpReceiveBufferSize)
-        let connection = TCPConnection(tcb: tcb, stack: stack)
+        // One access to `tcb` for all its fields, in place: the control block is too large to copy.
+        try Self.read(record, flags: flags, into: &connection.tcb, now: stack.now, queuesFrom: entry, at: &position)
         connection.isUserVisible = flags & Flag.userVisible != 0
         connection.closeReported = flags & Flag.closeReported != 0
         connection.writeBlocked = flags & Flag.writeBlocked != 0
@@ -153,14 +111,68 @@ extension TCPConnection {
         return (connection, position)
     }
 
+    /// The control block's fields from `record`, and the queues that follow it at `position`
+    /// in `entry`.
+    private static func read(
+        _ record: RecordReader, flags: UInt16, into tcb: inout TCPControlBlock, now: UInt64,
+        queuesFrom entry: UnsafeRawBufferPointer, at position: inout Int
+    ) throws(NetSnapshotError) {
+        let maximumScale = TCPOptions.maximumWindowScale
+        let state = try record.value(Field.state, in: TCPState.synSent.rawValue ... TCPState.timeWait.rawValue)
+        tcb.state = TCPState(rawValue: state) ?? .closed
+        tcb.local = SocketAddress(IPv4Address(raw: record.value(Field.localIP)), record.value(Field.localPort))
+        tcb.remote = SocketAddress(IPv4Address(raw: record.value(Field.remoteIP)), record.value(Field.remotePort))
+        tcb.sndMSS = Int(try record.value(Field.sndMSS, in: UInt16(1) ... .max))
+        tcb.sndScale = try record.value(Field.sndScale, in: 0 ... maximumScale)
+        tcb.rcvScale = try record.value(Field.rcvScale, in: 0 ... maximumScale)
+        tcb.iss = record.seq(Field.iss)
+        tcb.irs = record.seq(Field.irs)
+        tcb.sndUna = record.seq(Field.sndUna)
+        tcb.sndNxt = record.seq(Field.sndNxt)
+        tcb.sndMax = record.seq(Field.sndMax)
+        tcb.sndWl1 = record.seq(Field.sndWl1)
+        tcb.sndWl2 = record.seq(Field.sndWl2)
+        tcb.rcvNxt = record.seq(Field.rcvNxt)
+        tcb.rcvAdvertisedEdge = record.seq(Field.rcvAdvertisedEdge)
+        tcb.recover = record.seq(Field.recover)
+        tcb.outOfOrderFIN = flags & Flag.hasOutOfOrderFIN != 0 ? record.seq(Field.outOfOrderFIN) : nil
+        tcb.persistBackoff = Int(try record.value(Field.persistBackoff, in: 0 ... UInt8(Self.maximumPersistBackoff)))
+        tcb.sndWnd = try record.int(Field.sndWnd, in: 0 ... Self.maximumWindow)
+        tcb.maxSndWnd = try record.int(Field.maxSndWnd, in: 0 ... Self.maximumWindow)
+        tcb.cwnd = try record.int(Field.cwnd, in: 1 ... TCPControlBlock.maximumCongestionWindow)
+        tcb.ssthresh = try record.int(Field.ssthresh, in: 1 ... SnapshotLimits.maximumInt)
+        tcb.retransmissions = try record.int(Field.retransmissions, in: 0 ... SnapshotLimits.maximumInt)
+        tcb.duplicateACKs = try record.int(Field.duplicateACKs, in: 0 ... SnapshotLimits.maximumInt)
+        tcb.unackedSegments = try record.int(Field.unackedSegments, in: 0 ... SnapshotLimits.maximumInt)
+        tcb.srtt = try record.value(Field.srtt, in: 0 ... SnapshotLimits.maximumDelay)
+        tcb.rttvar = try record.value(Field.rttvar, in: 0 ... SnapshotLimits.maximumDelay)
+        tcb.retransmitDeadline = try record.deadline(Field.retransmitDeadline, now: now)
+        tcb.persistDeadline = try record.deadline(Field.persistDeadline, now: now)
+        tcb.delayedACKDeadline = try record.deadline(Field.delayedACKDeadline, now: now)
+        tcb.timeWaitDeadline = try record.deadline(Field.timeWaitDeadline, now: now)
+        tcb.finQueued = flags & Flag.finQueued != 0
+        tcb.finAcked = flags & Flag.finAcked != 0
+        tcb.finReceived = flags & Flag.finReceived != 0
+        tcb.noDelay = flags & Flag.noDelay != 0
+        tcb.inFastRecovery = flags & Flag.inFastRecovery != 0
+        tcb.ackNow = flags & Flag.ackNow != 0
+        tcb.rto = try record.value(Field.rto, in: 1 ... SnapshotLimits.maximumDelay)
+        // Idle connections keep the empty rings they have.
+        let sendCount: UInt32 = record.value(Field.sendQueue), receiveCount: UInt32 = record.value(Field.receiveQueue)
+        if sendCount > 0 { tcb.sendQueue = try queue(entry, at: &position, count: sendCount, limit: tcb.sendQueue.limit) }
+        if receiveCount > 0 { tcb.receiveQueue = try queue(entry, at: &position, count: receiveCount, limit: tcb.receiveQueue.limit) }
+    }
+
     static let maximumWindow = 65535 << Int(TCPOptions.maximumWindowScale)
     /// The backed-off persist interval is capped long before this many doublings.
     static let maximumPersistBackoff = 64
 
+    @inline(__always)
     private static func clamped(_ value: Int, _ range: ClosedRange<Int>) -> Int {
         min(max(value, range.lowerBound), range.upperBound)
     }
 
+    @inline(__always)
     private static func store(_ value: Int, _ range: ClosedRange<Int>, at offset: Int, in record: UnsafeMutableRawPointer) {
         record.storeLE(UInt32(clamped(value, range)), at: offset)
     }
@@ -182,10 +194,12 @@ private struct RecordReader {
     /// Where the record starts in the entry.
     let start: Int
 
+    @inline(__always)
     func value<T: FixedWidthInteger & UnsignedInteger>(_ offset: Int, as type: T.Type = T.self) -> T {
         base.loadLE(at: offset, as: T.self)
     }
 
+    @inline(__always)
     func value<T: FixedWidthInteger & UnsignedInteger>(_ offset: Int, in range: ClosedRange<T>) throws(NetSnapshotError) -> T {
         let stored = base.loadLE(at: offset, as: T.self)
         guard range.contains(stored) else { throw .invalidValue(offset: start + offset) }
@@ -193,6 +207,7 @@ private struct RecordReader {
     }
 
     /// A `UInt32` field as an `Int` in `range` (which fits 32-bit targets' `Int`).
+    @inline(__always)
     func int(_ offset: Int, in range: ClosedRange<Int>) throws(NetSnapshotError) -> Int {
         let stored = base.loadLE(at: offset, as: UInt32.self)
         guard UInt64(stored) <= UInt64(range.upperBound), Int(stored) >= range.lowerBound else {
@@ -201,9 +216,11 @@ private struct RecordReader {
         return Int(stored)
     }
 
+    @inline(__always)
     func seq(_ offset: Int) -> SeqNum { SeqNum(base.loadLE(at: offset, as: UInt32.self)) }
 
     /// A time left (`UInt64.max`: none) as a deadline after `now`.
+    @inline(__always)
     func deadline(_ offset: Int, now: UInt64) throws(NetSnapshotError) -> UInt64? {
         let stored = base.loadLE(at: offset, as: UInt64.self)
         if stored == .max { return nil }

@@ -10,17 +10,22 @@ extension TCPConnection {
     static func restored(
         from bytes: UnsafeRawBufferPointer, into stack: NetworkStack, listeners: HashMap<UInt16, TCPListener>
     ) throws(NetSnapshotError) -> TCPConnection {
-        let nowhere = SocketAddress(.any, 0)
-        let parameters = stack.parameters
-        let connection = TCPConnection(tcb: TCPControlBlock(
-            state: .closed, local: nowhere, remote: nowhere, iss: SeqNum(0), mss: stack.ourMSS, rcvScale: 0,
-            sendBufferSize: parameters.tcpSendBufferSize, receiveBufferSize: parameters.tcpReceiveBufferSize,
-            initialRTO: parameters.tcpInitialRTO), stack: stack)
+        let connection = blank(in: stack)
         var coder = SnapshotCoder.reader(bytes, now: stack.now)
         var listenerPort: UInt16?
         try connection.readSnapshot(&coder, listenerPort: &listenerPort)
         try connection.adopt(listenerPort: listenerPort, listeners: listeners)
         return connection
+    }
+
+    /// A CLOSED connection with `stack`'s buffer sizes, for a restore to fill in.
+    static func blank(in stack: NetworkStack) -> TCPConnection {
+        let nowhere = SocketAddress(.any, 0)
+        let parameters = stack.parameters
+        return TCPConnection(tcb: TCPControlBlock(
+            state: .closed, local: nowhere, remote: nowhere, iss: SeqNum(0), mss: stack.ourMSS, rcvScale: 0,
+            sendBufferSize: parameters.tcpSendBufferSize, receiveBufferSize: parameters.tcpReceiveBufferSize,
+            initialRTO: parameters.tcpInitialRTO), stack: stack)
     }
 
     /// Checks a connection just read (either version) and gives a half-open one its backlog
