@@ -3,8 +3,8 @@ import Net
 
 /// libFuzzer entry point over `NetworkStack.restore` reading connection records. Built and run
 /// by `run-fuzz.sh netsnapshot`. Input layout:
-///   byte 0, bit 0: the rest of the input is the whole TCP entry;
-///   otherwise: byte 1 trims that many bytes (mod 64) off the TCP entry of a sample stack (a
+///   byte 0, bit 0: the rest of the input is the whole entry of connection records;
+///   otherwise: byte 1 trims that many bytes (mod 64) off the records entry of a sample stack (a
 ///   listener and three connections in SYN-SENT, one with queued bytes), and each following
 ///   3 bytes {offset low, offset high, value} overwrite one byte of it.
 /// The entry is stored after the sample's stack record. Nothing may crash: a restore either
@@ -20,7 +20,7 @@ public func netSnapshotFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let id = NetworkStack.snapshotEntryID
     guard (try? LiveUpdate.store(at: area, limit: areaSize, { (storage: inout Storage) throws(StorageError) in
         try storage.add(id: id, type: .buffer, bytes: sample.stackRecord)
-        try storage.add(id: id, type: .tcp, bytes: entry)
+        try storage.add(id: id, type: .buffer, bytes: entry)
         try storage.putMarker(id: id)
     })) != nil else { return 0 }
     let stack = makeStack()
@@ -53,7 +53,7 @@ private func makeStack() -> NetworkStack {
                  random: { 42 }, transmit: { _ in })
 }
 
-/// The stack record and TCP entry a stack with a listener and three active opens saves.
+/// The stack record and the connection records a stack with a listener and three active opens saves.
 private let sample: (stackRecord: [UInt8], connections: [UInt8]) = {
     let stack = makeStack()
     _ = try? stack.tcp.listen(port: 80)

@@ -87,9 +87,13 @@ import Net
         // per connection 160 bytes of fields and the queued bytes.
         #expect(stackRecord.bytes[0 ..< 6] == [1, 0, 52, 0, 0, 0])
         #expect(connections.bytes.count == 8 + 160 + 2000 + 3000)
+        // The records are a BUFFER, which images before them skip (they read TCP entries).
+        #expect(stackRecord.type == .buffer && connections.type == .buffer)
 
         #expect(try restoreError([(stackRecord.type, Array(stackRecord.bytes.prefix(10)))]) == "truncated(offset: 10)")
-        #expect(try restoreError([connections]) == "missingStackRecord")
+        #expect(try restoreError([(.tcp, connections.bytes)]) == "missingStackRecord")
+        #expect(try restoreError([connections]) == "unsupportedVersion(2)")            // read as the stack record
+        #expect(try restoreError([stackRecord, (.tcp, connections.bytes)]) == "unsupportedVersion(2)")
         var later = connections
         later.bytes[0] = 3
         #expect(try restoreError([stackRecord, later]) == "unsupportedVersion(3)")

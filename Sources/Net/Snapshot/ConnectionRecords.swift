@@ -1,6 +1,7 @@
 import LiveUpdate
 
-/// Version 2 of the TCP entry: all of the stack's connections in one entry, each a record of
+/// Version 2 of the connections: all of the stack's connections in one BUFFER entry (version 1
+/// wrote a TCP entry per connection), each a record of
 /// fixed fields at fixed offsets followed by its queued bytes (layout in docs/net.md, "Record
 /// layouts"). Each field is one load or store, and each record needs one bounds check, so that
 /// 10,000 idle connections save and restore in a few hundred instructions each.
@@ -54,15 +55,12 @@ enum ConnectionRecords {
         for (_, connection) in connections { position += connection.writeRecord(at: base + position, now: now) }
     }
 
-    /// Whether `entry` is a TCP entry of this version (else it is one connection of version 1).
-    static func holdsRecords(_ entry: UnsafeRawBufferPointer) -> Bool {
-        entry.count >= 2 && entry.baseAddress!.loadLE(at: 0, as: UInt16.self) == version
-    }
-
     /// Restores every connection of `entry` into `stack`. A record size below ours, records
     /// beyond the entry or bytes after the last record are refused.
     static func read(_ entry: UnsafeRawBufferPointer, into stack: NetworkStack) throws(NetSnapshotError) {
         guard entry.count >= headerSize else { throw .truncated(offset: entry.count) }
+        let storedVersion = entry.baseAddress!.loadLE(at: 0, as: UInt16.self)
+        guard storedVersion == version else { throw .unsupportedVersion(storedVersion) }
         let storedSize = Int(entry.baseAddress!.loadLE(at: 2, as: UInt16.self))
         guard storedSize >= recordSize else { throw .invalidValue(offset: 2) }
         let count = entry.baseAddress!.loadLE(at: 4, as: UInt32.self)

@@ -7,9 +7,10 @@ extension NetworkStack {
     /// The id of the stack's entries unless the service picks another.
     public static let snapshotEntryID: UInt16 = 0x4E54
 
-    /// Appends the stack as a group of entries with `id`: a BUFFER with the stack record, a TCP
-    /// entry with every connection (`ConnectionRecords`), then a MARKER. Timers are stored as the
-    /// time left after `now`.
+    /// Appends the stack as a group of entries with `id`: a BUFFER with the stack record, a
+    /// BUFFER with every connection (`ConnectionRecords`), then a MARKER. Timers are stored as
+    /// the time left after `now`. Images before connection records skip the second BUFFER (they
+    /// read TCP entries) and restore the stack without its connections.
     public func save(into storage: inout Storage, id: UInt16 = snapshotEntryID, now: UInt64) throws(StorageError) {
         advanceClock(to: now)
         var coder = SnapshotCoder.writer(now: self.now)
@@ -17,7 +18,7 @@ extension NetworkStack {
         try? codeStackRecord(&coder)                                  // writing never throws
         try storage.add(id: id, type: .buffer, bytes: coder.record)
         let connections = tcpTables.connections
-        try storage.add(id: id, type: .tcp, byteCount: ConnectionRecords.byteCount(of: connections)) { [now = self.now] in
+        try storage.add(id: id, type: .buffer, byteCount: ConnectionRecords.byteCount(of: connections)) { [now = self.now] in
             ConnectionRecords.write(connections, into: $0, now: now)
         }
         try storage.putMarker(id: id)
@@ -36,9 +37,10 @@ extension NetworkStack {
             var coder = SnapshotCoder.reader(try Self.payload(restore), now: self.now)
             try codeStackRecord(&coder)
             try Self.storage { () throws(StorageError) in try restore.next() }
-            while restore.type == .tcp && restore.id == id {
+            // Connection records (BUFFER), or one connection per TCP entry as version 1 wrote them.
+            while (restore.type == .buffer || restore.type == .tcp) && restore.id == id {
                 let entry = try Self.payload(restore)
-                if ConnectionRecords.holdsRecords(entry) {
+                if restore.type == .buffer {
                     try ConnectionRecords.read(entry, into: self)
                 } else {
                     try add(restored: TCPConnection.restored(from: entry, into: self, listeners: tcpTables.listeners))
