@@ -76,6 +76,16 @@ public struct Storage: ~Copyable {
         }
     }
 
+    /// An entry of a TCP or user-defined type (or a BUFFER) of `byteCount` bytes that `fill`
+    /// writes in place, for large records that would otherwise be built and then copied.
+    /// `fill` must write exactly `byteCount` bytes; it is not called when they do not fit.
+    public mutating func add(
+        id: UInt16, type: EntryType, byteCount: Int, fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) throws(StorageError) {
+        precondition(byteCount >= 0)
+        try appendOpaque(type, id: id, count: byteCount) { fill(UnsafeMutableRawBufferPointer(start: $0, count: byteCount)) }
+    }
+
     /// A trivial value, stored as a BUFFER of its size; read back with `Restore.as(_:)`.
     public mutating func add<T: BitwiseCopyable>(id: UInt16, _ value: T) throws(StorageError) {
         try append(.buffer, id: id, payloadLength: MemoryLayout<T>.size) { destination in

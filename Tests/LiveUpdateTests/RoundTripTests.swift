@@ -62,6 +62,31 @@ struct RoundTripTests {
         }
     }
 
+    @Test("an entry filled in place reads back; one that does not fit is not filled and throws")
+    func filledInPlace() throws {
+        let area = TestArea(size: 160)
+        var filled = 0
+        try area.store { storage throws(StorageError) in
+            try storage.add(id: 3, type: .tcp, byteCount: 5) { payload in
+                filled += 1
+                for index in payload.indices { payload[index] = UInt8(index + 1) }
+            }
+            #expect(throws: StorageError.outOfSpace(payload: 100, available: 88)) {
+                try storage.add(id: 4, type: sessionType, byteCount: 100) { _ in filled += 1 }
+            }
+            #expect(throws: StorageError.notAWritableType(.marker)) {
+                try storage.add(id: 5, type: .marker, byteCount: 0) { _ in filled += 1 }
+            }
+        }
+        #expect(filled == 1)
+        try area.resume { r throws(StorageError) in
+            #expect(r.type == .tcp && r.id == 3)
+            #expect(try r.asBytes() == [1, 2, 3, 4, 5])
+            try r.next()
+            #expect(r.isEnd == true)
+        }
+    }
+
     @Test("integers use INT when they fit in 32 bits and INT64 otherwise, on every value")
     func integers() throws {
         let values = [0, 1, -1, Int(Int32.max), Int(Int32.min), Int(Int32.max) + 1, Int(Int32.min) - 1, Int.max, Int.min]

@@ -99,9 +99,13 @@ import Testing
         var random = SplitMix64(seed: 5)
         for step in 0 ..< 20_000 {
             let key = CollidingKey(value: Int(random.below(step < 10_000 ? 200 : 40)))
-            switch random.below(4) {
+            switch random.below(5) {
             case 0, 1: map[key] = step; model[key] = step
             case 2: #expect(map.removeValue(forKey: key) == model.removeValue(forKey: key))
+            case 3:
+                let inserted = map.insertIfAbsent(key, step)
+                #expect(inserted == (model[key] == nil))
+                if model[key] == nil { model[key] = step }
             default: map[key] = nil; model[key] = nil
             }
             #expect(map[key] == model[key])
@@ -112,5 +116,18 @@ import Testing
         map.removeAll { $0.value % 2 == 0 }
         #expect(map.count == model.values.filter { $0 % 2 != 0 }.count)
         #expect(map.values.allSatisfy { $0 % 2 != 0 })
+    }
+
+    @Test func reservedHashMapDoesNotGrowUpToItsCapacity() {
+        var map = HashMap<Int, Int>()
+        map.reserveCapacity(1000)
+        let slots = map.slotCount
+        #expect(slots * 3 >= 1000 * 4)
+        let inserted = (0 ..< 1000).filter { map.insertIfAbsent($0, $0) }
+        #expect(inserted.count == 1000 && map.slotCount == slots && map.count == 1000)
+        let again = map.insertIfAbsent(7, 0)
+        #expect(!again && map[7] == 7)
+        map.reserveCapacity(10)                                  // never shrinks
+        #expect(map.slotCount == slots && (0 ..< 1000).allSatisfy { map[$0] == $0 })
     }
 }

@@ -1,13 +1,14 @@
 import LiveUpdate
 
-/// Why a saved network stack could not be restored. Offsets are byte offsets inside the record
-/// (the stack record or one connection's TCP entry) where the offending field starts.
+/// Why a saved network stack could not be restored. Offsets are byte offsets inside the entry
+/// (the stack record, the connection records, or a version-1 connection's TCP entry) where the
+/// offending field starts.
 public enum NetSnapshotError: Error, Sendable {
     /// The storage cursor refused a read or move.
     case storage(StorageError)
     /// The entry under the cursor is not the stack record written by `save(into:id:now:)`.
     case missingStackRecord
-    /// A record section written by a format version this image does not know.
+    /// A record written by a format version this image does not know.
     case unsupportedVersion(UInt16)
     /// A record ends inside a field.
     case truncated(offset: Int)

@@ -7,18 +7,19 @@ extension NetworkStack {
     /// The id of the stack's entries unless the service picks another.
     public static let snapshotEntryID: UInt16 = 0x4E54
 
-    /// Appends the stack as a group of entries with `id`: a BUFFER with the stack record, one
-    /// TCP entry per connection, then a MARKER. Timers are stored as the time left after `now`.
+    /// Appends the stack as a group of entries with `id`: a BUFFER with the stack record, a
+    /// BUFFER with every connection (`ConnectionRecords`), then a MARKER. Timers are stored as
+    /// the time left after `now`. Images before connection records skip the second BUFFER (they
+    /// read TCP entries) and restore the stack without its connections.
     public func save(into storage: inout Storage, id: UInt16 = snapshotEntryID, now: UInt64) throws(StorageError) {
         advanceClock(to: now)
         var coder = SnapshotCoder.writer(now: self.now)
         defer { coder.deallocate() }
         try? codeStackRecord(&coder)                                  // writing never throws
         try storage.add(id: id, type: .buffer, bytes: coder.record)
-        for connection in tcpTables.connections.values {
-            coder.clear()
-            connection.encodeSnapshot(into: &coder)
-            try storage.add(id: id, type: .tcp, bytes: coder.record)
+        let connections = tcpTables.connections
+        try storage.add(id: id, type: .buffer, byteCount: ConnectionRecords.byteCount(of: connections)) { [now = self.now] in
+            ConnectionRecords.write(connections, into: $0, now: now)
         }
         try storage.putMarker(id: id)
     }
@@ -36,12 +37,14 @@ extension NetworkStack {
             var coder = SnapshotCoder.reader(try Self.payload(restore), now: self.now)
             try codeStackRecord(&coder)
             try Self.storage { () throws(StorageError) in try restore.next() }
-            while restore.type == .tcp && restore.id == id {
-                let connection = try TCPConnection.restored(from: try Self.payload(restore), into: self,
-                                                            listeners: tcpTables.listeners)
-                guard tcpTables.connections[connection.id] == nil else { throw .inconsistentConnection(connection.id) }
-                tcpTables.connections[connection.id] = connection
-                connection.scheduleTimers()                   // the heap goes too if a later entry fails
+            // Connection records (BUFFER), or one connection per TCP entry as version 1 wrote them.
+            while (restore.type == .buffer || restore.type == .tcp) && restore.id == id {
+                let entry = try Self.payload(restore)
+                if restore.type == .buffer {
+                    try ConnectionRecords.read(entry, into: self)
+                } else {
+                    try add(restored: TCPConnection.restored(from: entry, into: self, listeners: tcpTables.listeners))
+                }
                 try Self.storage { () throws(StorageError) in try restore.next() }
             }
             try Self.storage { () throws(StorageError) in try restore.popMarker(id: id) }
@@ -50,6 +53,15 @@ extension NetworkStack {
             tcpTables = TCPTables()
             throw error
         }
+    }
+
+    /// Enters a restored connection in the table and the timer heap (which go too if a later
+    /// one fails); the same 4-tuple twice is refused.
+    func add(restored connection: TCPConnection) throws(NetSnapshotError) {
+        guard tcpTables.connections.insertIfAbsent(connection.id, connection) else {
+            throw .inconsistentConnection(connection.id)
+        }
+        connection.scheduleTimers()
     }
 
     /// The payload of the entry under the cursor. It lies in the storage area, which stays in

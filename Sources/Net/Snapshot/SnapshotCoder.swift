@@ -32,9 +32,6 @@ struct SnapshotCoder {
 
     func deallocate() { output.deallocate() }
 
-    /// Starts the next record, keeping the buffer.
-    mutating func clear() { offset = 0 }
-
     /// The record written so far.
     var record: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: output[..<offset]) }
 
@@ -131,37 +128,18 @@ struct SnapshotCoder {
     /// A deadline as the time left after `now` (0 when already due); none is `UInt64.max`.
     mutating func code(deadline: inout UInt64?) throws(NetSnapshotError) {
         let start = offset
-        let remaining = deadline.map { min($0 > now ? $0 - now : 0, SnapshotLimits.maximumDelay) } ?? .max
-        let stored = try field(remaining, width: 8, range: 0 ... .max)
+        let stored = try field(SnapshotLimits.timeLeft(deadline, now: now), width: 8, range: 0 ... .max)
         guard isReading else { return }
         if stored == .max { return deadline = nil }
         guard stored <= SnapshotLimits.maximumDelay else { throw .invalidValue(offset: start) }
         deadline = now &+ stored
     }
 
-    /// A `UInt32` count, then the bytes.
-    mutating func code(_ bytes: inout [UInt8]) throws(NetSnapshotError) {
-        guard isReading else {
-            var count = bytes.count
-            try code(&count)
-            bytes.withUnsafeBytes { source in write(count) { UnsafeMutableRawBufferPointer(start: $0, count: count).copyMemory(from: source) } }
-            return
-        }
-        bytes = Array(try countedBytes())
-    }
-
-    /// A queue's bytes after a `UInt32` count; reading replaces the ring's contents and
-    /// refuses more than its limit.
-    mutating func code(_ ring: inout ByteRing) throws(NetSnapshotError) {
-        guard isReading else {
-            var count = ring.count
-            try code(&count)
-            write(count) { [ring] in ring.copy(offset: 0, length: count, into: $0) }
-            return
-        }
+    /// Reading: a queue's bytes after a `UInt32` count, refused beyond `limit`.
+    mutating func readQueue(limit: Int) throws(NetSnapshotError) -> ByteRing {
         let stored = try countedBytes()
-        guard stored.count <= ring.limit else { throw .bufferTooSmall(needed: stored.count, configured: ring.limit) }
-        ring = ByteRing(limit: ring.limit, contents: stored)
+        guard stored.count <= limit else { throw .bufferTooSmall(needed: stored.count, configured: limit) }
+        return ByteRing(limit: limit, contents: stored)
     }
 
     /// Starts a section: `version: UInt16`, `length: UInt32`, then the fields up to the
@@ -189,7 +167,8 @@ struct SnapshotCoder {
         offset = mark
     }
 
-    private mutating func countedBytes() throws(NetSnapshotError) -> UnsafeRawBufferPointer {
+    /// Reading: a `UInt32` count, then that many bytes, lent from the input.
+    mutating func countedBytes() throws(NetSnapshotError) -> UnsafeRawBufferPointer {
         var count = 0
         try code(&count)
         guard count <= input.count - offset else { throw .truncated(offset: input.count) }
@@ -203,4 +182,10 @@ enum SnapshotLimits {
     /// arithmetic on them far from overflow.
     static let maximumDelay: UInt64 = 1 << 48
     static let maximumInt = Int(Int32.max)
+
+    /// What a snapshot stores for a deadline: the time left after `now` (0 when already due),
+    /// or `UInt64.max` for none.
+    static func timeLeft(_ deadline: UInt64?, now: UInt64) -> UInt64 {
+        deadline.map { min($0 > now ? $0 - now : 0, maximumDelay) } ?? .max
+    }
 }

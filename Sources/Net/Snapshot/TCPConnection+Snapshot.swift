@@ -1,37 +1,44 @@
-/// A connection in protocol terms, the payload of its TCP entry: a version-1 section with the
-/// control block fields (`codeFields`), then the send queue (from SND.UNA), the receive queue
-/// and the out-of-order blocks (sequence number and bytes each).
+/// A connection in a version-1 TCP entry, which images before connection records wrote, one
+/// per connection: a section with the control block fields (`codeFields`), then the send queue
+/// (from SND.UNA), the receive queue and the out-of-order blocks (sequence number and bytes
+/// each). Only read now: the writer is `ConnectionRecords` (version 2).
 extension TCPConnection {
     static let snapshotVersion: UInt16 = 1
-
-    func encodeSnapshot(into coder: inout SnapshotCoder) {
-        var listenerPort = listener?.port
-        try? codeSnapshot(&coder, listenerPort: &listenerPort)     // writing never throws
-    }
 
     /// A connection read from a TCP entry, sized by `stack`'s parameters; a half-open one takes
     /// a backlog slot of its listener in `listeners`.
     static func restored(
         from bytes: UnsafeRawBufferPointer, into stack: NetworkStack, listeners: HashMap<UInt16, TCPListener>
     ) throws(NetSnapshotError) -> TCPConnection {
+        let connection = blank(in: stack)
+        var coder = SnapshotCoder.reader(bytes, now: stack.now)
+        var listenerPort: UInt16?
+        try connection.readSnapshot(&coder, listenerPort: &listenerPort)
+        try connection.adopt(listenerPort: listenerPort, listeners: listeners)
+        return connection
+    }
+
+    /// A CLOSED connection with `stack`'s buffer sizes, for a restore to fill in.
+    static func blank(in stack: NetworkStack) -> TCPConnection {
         let nowhere = SocketAddress(.any, 0)
         let parameters = stack.parameters
-        let connection = TCPConnection(tcb: TCPControlBlock(
+        return TCPConnection(tcb: TCPControlBlock(
             state: .closed, local: nowhere, remote: nowhere, iss: SeqNum(0), mss: stack.ourMSS, rcvScale: 0,
             sendBufferSize: parameters.tcpSendBufferSize, receiveBufferSize: parameters.tcpReceiveBufferSize,
             initialRTO: parameters.tcpInitialRTO), stack: stack)
-        var coder = SnapshotCoder.reader(bytes, now: stack.now)
-        var listenerPort: UInt16?
-        try connection.codeSnapshot(&coder, listenerPort: &listenerPort)
+    }
+
+    /// Checks a connection just read (either version) and gives a half-open one its backlog
+    /// slot at the listener on `listenerPort`.
+    func adopt(listenerPort: UInt16?, listeners: HashMap<UInt16, TCPListener>) throws(NetSnapshotError) {
         // This image may have a smaller MTU: segments must still fit its transmit buffer.
-        connection.tcb.sndMSS = min(connection.tcb.sndMSS, stack.ourMSS)
-        guard connection.isConsistent(listenerPort: listenerPort) else { throw .inconsistentConnection(connection.id) }
+        tcb.sndMSS = min(tcb.sndMSS, stack.ourMSS)
+        guard isConsistent(listenerPort: listenerPort) else { throw .inconsistentConnection(id) }
         if let listenerPort {
-            guard let listener = listeners[listenerPort] else { throw .inconsistentConnection(connection.id) }
-            connection.listener = listener
-            listener.halfOpen.append(connection)
+            guard let listener = listeners[listenerPort] else { throw .inconsistentConnection(id) }
+            self.listener = listener
+            listener.halfOpen.append(self)
         }
-        return connection
     }
 
     /// The relations the TCP code relies on: SND.UNA <= SND.NXT <= SND.MAX, no more in flight
@@ -45,7 +52,7 @@ extension TCPConnection {
             && (listenerPort == nil || tcb.state == .synReceived)
     }
 
-    private func codeSnapshot(_ coder: inout SnapshotCoder, listenerPort: inout UInt16?) throws(NetSnapshotError) {
+    private func readSnapshot(_ coder: inout SnapshotCoder, listenerPort: inout UInt16?) throws(NetSnapshotError) {
         let section = try coder.beginSection(version: Self.snapshotVersion)
         try Self.codeFields(&tcb, &coder)                   // one access to `tcb` for all its fields
         try coder.code(&isUserVisible)
@@ -53,36 +60,31 @@ extension TCPConnection {
         try coder.code(&writeBlocked)
         try coder.code(&listenerPort)
         try coder.endSection(section)
-        try coder.code(&tcb.sendQueue)
-        try coder.code(&tcb.receiveQueue)
-        let blocks = tcb.outOfOrder.blocks
-        var count = blocks.count
+        tcb.sendQueue = try coder.readQueue(limit: tcb.sendQueue.limit)
+        tcb.receiveQueue = try coder.readQueue(limit: tcb.receiveQueue.limit)
+        var count = 0
         try coder.code(&count)
-        for index in 0 ..< count {
-            var block = coder.isReading ? OutOfOrderQueue.Block(seq: SeqNum(0), bytes: []) : blocks[index]
-            try coder.code(&block.seq)
-            try coder.code(&block.bytes)
-            if coder.isReading { try hold(block) }
+        for _ in 0 ..< count {
+            var seq = SeqNum(0)
+            try coder.code(&seq)
+            try hold(seq: seq, bytes: coder.countedBytes())
         }
     }
 
     /// Held data must lie beyond RCV.NXT and inside the receive window.
-    private func hold(_ block: OutOfOrderQueue.Block) throws(NetSnapshotError) {
-        guard tcb.rcvNxt < block.seq else { throw .inconsistentConnection(id) }
-        guard block.end - tcb.rcvNxt <= tcb.rcvWnd else {
-            throw .bufferTooSmall(needed: tcb.receiveQueue.count + (block.end - tcb.rcvNxt),
+    func hold(seq: SeqNum, bytes: UnsafeRawBufferPointer) throws(NetSnapshotError) {
+        guard tcb.rcvNxt < seq else { throw .inconsistentConnection(id) }
+        guard seq + bytes.count - tcb.rcvNxt <= tcb.rcvWnd else {
+            throw .bufferTooSmall(needed: tcb.receiveQueue.count + (seq + bytes.count - tcb.rcvNxt),
                                   configured: tcb.receiveQueue.limit)
         }
-        let held = block.bytes.withUnsafeBytes { tcb.outOfOrder.insert(seq: block.seq, bytes: $0) }
-        guard held else { throw .inconsistentConnection(id) }
+        guard tcb.outOfOrder.insert(seq: seq, bytes: bytes) else { throw .inconsistentConnection(id) }
     }
 
-    /// The fixed fields. New fields go at the end (older readers skip them); any other change
-    /// needs a new version. The RTT sample in progress is not kept: the update's pause would
-    /// distort it.
+    /// The fixed fields of version 1.
     private static func codeFields(_ tcb: inout TCPControlBlock, _ coder: inout SnapshotCoder) throws(NetSnapshotError) {
         let maximumScale = TCPOptions.maximumWindowScale
-        let maximumWindow = 65535 << Int(maximumScale)
+        let maximumWindow = Self.maximumWindow
         try coder.code(&tcb.local)
         try coder.code(&tcb.remote)
         var state = tcb.state.rawValue
@@ -118,7 +120,7 @@ extension TCPConnection {
         try coder.code(&tcb.recover)
         try coder.code(&tcb.duplicateACKs)
         try coder.code(&tcb.unackedSegments)
-        try coder.code(&tcb.persistBackoff, in: 0 ... 64)    // the backed-off interval is capped long before
+        try coder.code(&tcb.persistBackoff, in: 0 ... Self.maximumPersistBackoff)
         try coder.code(deadline: &tcb.retransmitDeadline)
         try coder.code(deadline: &tcb.persistDeadline)
         try coder.code(deadline: &tcb.delayedACKDeadline)

@@ -8,6 +8,13 @@ public struct TCPConnectionID: Hashable, Sendable {
         self.local = local
         self.remote = remote
     }
+
+    /// The four fields as two words: every received segment and every restored connection
+    /// looks its 4-tuple up, and the hasher costs by the piece.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(local.ip.raw) << 32 | UInt64(remote.ip.raw))
+        hasher.combine(UInt32(local.port) << 16 | UInt32(remote.port))
+    }
 }
 
 /// The stack's TCP state: connections by 4-tuple, listeners by port, and the timer heap.

@@ -67,6 +67,27 @@ public struct HashMap<Key: Hashable, Value>: Sequence {
         }
     }
 
+    /// Makes room for `capacity` members in all, so that inserting up to that many rehashes no more.
+    public mutating func reserveCapacity(_ capacity: Int) {
+        var slotCount = Swift.max(16, slots.count)
+        while capacity * 4 > slotCount * 3 { slotCount *= 2 }
+        if slotCount > slots.count { rehash(capacity: slotCount) }
+    }
+
+    /// Inserts `value` unless `key` is already present; returns whether it did. One probe run
+    /// instead of the lookup and insertion of `self[key] == nil`, then `self[key] = value`.
+    public mutating func insertIfAbsent(_ key: Key, _ value: Value) -> Bool {
+        if (count + 1) * 4 > slots.count * 3 { rehash(capacity: Swift.max(16, slots.count * 2)) }
+        var index = home(key)
+        while let element = slots[index] {
+            if element.key == key { return false }
+            index = successor(index)
+        }
+        slots[index] = (key, value)
+        count += 1
+        return true
+    }
+
     private mutating func insert(_ key: Key, _ value: Value) {
         if let index = find(key) { return slots[index] = (key, value) }
         // Grow at a load factor of 3/4.
