@@ -68,6 +68,7 @@ enum BlockCRC32C {
         return ~register
     }
 
+    @inline(never)          // called three times a checksum
     private static func update(_ register: UInt32, _ bytes: UnsafeRawPointer, _ count: Int, _ engine: Engine) -> UInt32 {
         #if arch(x86_64) || arch(i386) || arch(arm64)
         if engine == .hardware { return liu_crc32c_hw(register, bytes, count) }
