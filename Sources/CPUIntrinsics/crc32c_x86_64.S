@@ -33,27 +33,6 @@ liu_cpu_has_clmul:
     ret
     .size liu_cpu_has_clmul, . - liu_cpu_has_clmul
 
-// uint32_t liu_cpu_under_kvm(void): 1 when CPUID leaf 1 ECX bit 31 (a hypervisor) is set
-// and leaf 0x40000000 names KVM ("KVMKVMKVM"), whose instruction emulator may lack CRC32.
-    .globl liu_cpu_under_kvm
-    .type liu_cpu_under_kvm, @function
-liu_cpu_under_kvm:
-    push %rbx
-    mov $1, %eax
-    xor %ecx, %ecx
-    cpuid
-    xor %eax, %eax
-    bt $31, %ecx
-    jnc 1f
-    mov $0x40000000, %eax
-    cpuid
-    xor %eax, %eax
-    cmp $0x4B4D564B, %ebx           /* "KVMK" */
-    sete %al
-1:  pop %rbx
-    ret
-    .size liu_cpu_under_kvm, . - liu_cpu_under_kvm
-
 // uint32_t liu_crc32c_hw(uint32_t crc, const void *p, size_t n): one crc32q stream.
     .globl liu_crc32c_hw
     .type liu_crc32c_hw, @function
