@@ -14,7 +14,7 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
         ?? Arch.readBootInfo(magic: SoftResetBoot.loaderMagic(magic), info: info)
     if let softReset { Arch.locateDevicesAfterSoftReset(softReset.platform) }
     CRC32C.hardwareAllowed = !BootArguments.value(for: "crc32c").matches("software")
-    BootTimeline.record("boot info + memory map", skipped: softReset != nil)
+    BootTimeline.record("boot info + memory map", skipped: SoftResetBoot.happened)
 
     let storageStart = softReset.map(SoftResetBoot.adoptStorageArea)
         ?? StorageArea.reserve(usableStart: boot.usableStart, usableEnd: boot.usableEnd)
@@ -29,7 +29,7 @@ func kernelMain(_ magic: UInt, _ info: UInt) -> Never {
 
     let calibration = softReset.map(SoftResetBoot.calibration) ?? Arch.calibrate()
     Clock.setFrequency(calibration.counterHz)
-    BootTimeline.record("timer calibration", skipped: softReset != nil)
+    BootTimeline.record("timer calibration", skipped: SoftResetBoot.happened)
 
     Arch.startPeriodicTimer(hertz: Kernel.tickHertz, calibration: calibration)
     Arch.enableInterrupts()

@@ -10,8 +10,7 @@ public enum Console {
 
     @export(interface)
     public static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
+        text.withNativeUTF8 { bytes in
             for byte in bytes { put(byte) }
         }
     }

@@ -210,8 +210,7 @@ public struct Storage: ~Copyable {
     }
 
     private static func copyUTF8(of string: String, to destination: UnsafeMutableRawPointer) {
-        var string = string
-        string.withUTF8 { copy(UnsafeRawBufferPointer($0), to: destination) }
+        string.withNativeUTF8 { copy(UnsafeRawBufferPointer($0), to: destination) }
     }
 }
 

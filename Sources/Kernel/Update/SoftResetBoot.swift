@@ -8,7 +8,11 @@ enum SoftResetBoot {
     /// Where the block lies (the hotswap window, untouched until the next hotswap).
     nonisolated(unsafe) private static var blockPointer: UnsafeRawPointer? = nil
 
-    static var happened: Bool { block != nil }
+    /// A pattern, not `block != nil`, which compared whole blocks (the Equatable `!=`).
+    static var happened: Bool {
+        guard case .some = block else { return false }
+        return true
+    }
 
     /// The block if `magic` says the hotswap stub started us and the block validates; nil
     /// for a loader's boot. A block that fails validation is reported, then the caller

@@ -69,10 +69,9 @@ struct InlineBytes<let capacity: Int> {
         }
     }
 
-    /// `set` with a String's UTF-8 (`TextBuilder.add(string:)` says why through `withUTF8`).
+    /// `set` with a String's UTF-8.
     mutating func set(_ text: String) {
-        var text = text
-        text.withUTF8 { set($0) }
+        text.withNativeUTF8 { set($0) }
     }
 
     var array: [UInt8] { (0..<count).map { storage[$0] } }

@@ -10,7 +10,9 @@ enum BlockCRC32C {
 
     /// table[b] (row b / 8, column b % 8): the register after byte b from zero, for the reflected
     /// polynomial 0x82F63B78 (generated from it; the tests check every entry).
-    static let table: (Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row,
+    /// A `var` only so that the loop can read it in place (`withUnsafeBytes(of: &table)`): a
+    /// `let` passed by value was copied to the stack, by code as large as the table, each time.
+    nonisolated(unsafe) static var table: (Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row,
                        Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row, Row) = (
         (0x00000000, 0xF26B8303, 0xE13B70F7, 0x1350F3F4, 0xC79A971F, 0x35F1141C, 0x26A1E7E8, 0xD4CA64EB),
         (0x8AD958CF, 0x78B2DBCC, 0x6BE22838, 0x9989AB3B, 0x4D43CFD0, 0xBF284CD3, 0xAC78BF27, 0x5E133C24),
@@ -73,7 +75,7 @@ enum BlockCRC32C {
         #if arch(x86_64) || arch(i386) || arch(arm64)
         if engine == .hardware { return liu_crc32c_hw(register, bytes, count) }
         #endif
-        return withUnsafeBytes(of: table) { table in              // copied to the stack once: 1 KiB
+        return withUnsafeBytes(of: &table) { table in
             var register = register
             for index in 0..<count {
                 let byte = bytes.load(fromByteOffset: index, as: UInt8.self)

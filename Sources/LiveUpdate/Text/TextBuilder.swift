@@ -30,12 +30,12 @@ public struct TextBuilder {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// A text that is a String already (another reason, a label). Through `withUTF8`: walking
-    /// `utf8` would bring the code for foreign (bridged) strings along, which the kernel has none of.
+    /// A text that is a String already (another reason, a label), in place (`withNativeUTF8`):
+    /// walking `utf8` would bring the code for foreign (bridged) strings along, which the
+    /// kernel has none of.
     @inline(never)
     public mutating func add(string text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withNativeUTF8 { bytes.append(contentsOf: $0) }
     }
 
     /// UTF-8 bytes.
@@ -99,5 +99,16 @@ public struct TextBuilder {
             add(tenths % 10)
         }
         add(bytes < 1 << 20 ? " KiB" : " MiB")
+    }
+}
+
+extension String {
+    /// Calls `body` with the string's UTF-8 in place. Strings here are always native UTF-8
+    /// (Embedded Swift and Linux bridge none), which `withContiguousStorageIfAvailable` hands
+    /// over as they are; `withUTF8` would also link its copying path for other strings,
+    /// several KiB of every image.
+    public func withNativeUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let result = utf8.withContiguousStorageIfAvailable(body) else { preconditionFailure("a String without contiguous UTF-8") }
+        return result
     }
 }

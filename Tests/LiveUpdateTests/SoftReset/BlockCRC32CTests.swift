@@ -7,7 +7,7 @@ import Testing
 struct BlockCRC32CTests {
     @Test("every table entry is the bitwise CRC of its byte")
     func table() {
-        withUnsafeBytes(of: BlockCRC32C.table) { table in
+        withUnsafeBytes(of: &BlockCRC32C.table) { table in
             #expect(table.count == 1024)
             for byte in 0..<256 {
                 var register = UInt32(byte)
