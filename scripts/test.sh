@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: one million fuzzed storage areas and one million fuzzed update
-# bundles (libFuzzer), the storage tests under the address sanitizer, then every host unit
+# The whole test suite: one million fuzzed storage areas, one million fuzzed update bundles
+# and 300,000 fuzzed network-stack snapshots (libFuzzer), the storage tests under the address sanitizer, then every host unit
 # test (storage format, network stack, kernel core, liu) and the QEMU boot tests on every
 # target (TCG always, KVM where usable; a skipped case says why).
 set -euo pipefail
@@ -23,6 +23,8 @@ step storage-fuzz Tests/Fuzz/run-fuzz.sh storage -runs=1000000
 grep -E "^Done" .build/logs/storage-fuzz.log
 step bundle-fuzz Tests/Fuzz/run-fuzz.sh bundle -runs=1000000
 grep -E "^Done" .build/logs/bundle-fuzz.log
+step netsnapshot-fuzz Tests/Fuzz/run-fuzz.sh netsnapshot -runs=300000
+grep -E "^Done" .build/logs/netsnapshot-fuzz.log
 # Leak detection off: XCTest's own runner leaks 144 bytes at exit; memory errors still fail.
 ASAN_OPTIONS=detect_leaks=0 step storage-asan swift test --sanitize=address --scratch-path .build-asan --filter LiveUpdateTests
 swift test "$@"

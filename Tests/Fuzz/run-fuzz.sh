@@ -19,10 +19,10 @@ shift
 OUT=${OUT:-$ROOT/.build/fuzz-$NAME}
 SWIFTC=${SWIFTC:-swiftc}
 CLANG=${CLANG:-clang}
-mkdir -p "$OUT/corpus"
+mkdir -p "$OUT/corpus" "$OUT/intrinsics"
 
 for asm in "$ROOT"/Sources/CPUIntrinsics/*.S; do
-    "$CLANG" -c "$asm" -o "$OUT/$(basename "$asm" .S).o"
+    "$CLANG" -c "$asm" -o "$OUT/intrinsics/$(basename "$asm" .S).o"
 done
 
 # The library under test, instrumented for coverage and ASan.
@@ -45,7 +45,7 @@ if [ "$NAME" = netsnapshot ]; then
 fi
 
 "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -swift-version 6 -I "$OUT" \
-    $SOURCES "$ROOT/Tests/Fuzz/FuzzEdits.swift" $LIBRARIES "$OUT"/crc32c_*.o -o "$OUT/$NAME-fuzz"
+    $SOURCES "$ROOT/Tests/Fuzz/FuzzEdits.swift" $LIBRARIES "$OUT"/intrinsics/*.o -o "$OUT/$NAME-fuzz"
 
 if [ $# -eq 0 ]; then set -- -runs=1000000; fi
 exec "$OUT/$NAME-fuzz" -artifact_prefix="$OUT/" "$@" "$OUT/corpus"
