@@ -5,9 +5,11 @@ import Foundation
 /// `Dictionary` or `Set` (their capacity is computed in floating point), compiles to x87 code
 /// anyway; this check finds it in a compiled service and says what to write instead.
 public enum FloatingPointCheck {
-    /// Functions whose names start with this may use vector registers: the CRC32C routines,
-    /// which run only when the CPU has the instructions and `crc32c=software` is not given.
-    public static let allowedFunctionPrefix = "liu_crc32c_"
+    /// Functions whose names start with one of these may use vector registers: the CRC32C
+    /// routines, which run only when the CPU has the instructions and `crc32c=software` is not
+    /// given, and i686's SSE hotswap stub, chosen only when the CPU has SSE and no KVM
+    /// hypervisor is present (interrupts are off while it copies).
+    public static let allowedFunctionPrefixes = ["liu_crc32c_", "liu_sse_"]
 
     public static let advice = """
         x86 kernel images have no floating point (interrupt handlers do not save its registers, \
@@ -41,7 +43,7 @@ public enum FloatingPointCheck {
                 continue
             }
             let fields = line.split(separator: "\t")
-            guard fields.count >= 2, !function.isEmpty, !function.hasPrefix(allowedFunctionPrefix),
+            guard fields.count >= 2, !function.isEmpty, !allowedFunctionPrefixes.contains(where: function.hasPrefix),
                   offenders.last != function else { continue }
             let mnemonic = fields[1].trimmingCharacters(in: .whitespaces)
             let operands = fields.count > 2 ? fields[2] : ""

@@ -1,9 +1,11 @@
 /* i686 hotswap stub. The kernel copies hotswap_start..hotswap_end to a fixed low address
    and jumps there with the descriptor list pointer at 4(%esp) (a cdecl call's first
    argument). Already in 32-bit protected mode with paging off. Position-independent.
-   It copies in SSE registers, eight bytes an instruction where movsl moves four (the kernel
-   turned SSE on at its entry, entry32.S; i686 kernels do not run under kvm-pvm, whose
-   emulator lacks SSE, and x86_64 kernels' 32-bit stub keeps movsl). */
+   Two stubs: liu_sse_hotswap copies through SSE registers, eight bytes an instruction where
+   movsl moves four (the kernel turned SSE on at its entry, entry32.S); hotswap_start..end
+   with movsl wherever SSE may not run (no SSE, or a KVM hypervisor, whose instruction
+   emulator may lack it: HotswapStub.choose). The SSE one comes first, so that a listing
+   names its code by its own symbol (the x87/SSE check allows the liu_sse_ prefix). */
 #include "../x86/copy_and_enter.inc"
 /* 128 bytes a round through xmm0-xmm7. */
 .macro sse_copy_round
@@ -35,22 +37,33 @@
 .endm
     .section .text.hotswap, "ax"
     .code32
-    .globl hotswap_start, hotswap_end
-hotswap_start:
+    .globl liu_sse_hotswap_start, liu_sse_hotswap_end, hotswap_start, hotswap_end
+liu_sse_hotswap_start:
     cli
     mov 4(%esp), %ebp
     copy_and_enter sse_copy_round, sse_zero_round, 7, %ecx
+liu_sse_hotswap_end:
+hotswap_start:
+    cli
+    mov 4(%esp), %ebp
+    copy_and_enter movsl_round, stosl_round, 6, %ecx
 hotswap_end:
 
 /* Kernel-side helpers, not copied. */
     .text
     .globl hotswap_stub_address, hotswap_stub_size, hotswap_enter
-hotswap_stub_address:
-    mov $hotswap_start, %eax
+    .globl hotswap_sse_stub_address, hotswap_sse_stub_size
+/* NAME_address() and NAME_size(): where a stub's code lies and how long it is. */
+.macro stub_accessors name, start, end
+\name\()_address:
+    mov $\start, %eax
     ret
-hotswap_stub_size:
-    mov $(hotswap_end - hotswap_start), %eax
+\name\()_size:
+    mov $(\end - \start), %eax
     ret
+.endm
+    stub_accessors hotswap_stub, hotswap_start, hotswap_end
+    stub_accessors hotswap_sse_stub, liu_sse_hotswap_start, liu_sse_hotswap_end
 /* hotswap_enter(list, stub, window, windowSize): the stub finds the list at 4(%esp), as
    here (x86 caches are coherent: the window needs no maintenance). */
 hotswap_enter:

@@ -36,11 +36,17 @@ struct HotswapStub {
 
     /// The target's stub, except x86_64 to an image with a 64-bit soft-reset entry: the stub
     /// that stays in long mode (under kvm-pvm code with paging off is emulated), on the
-    /// identity map in the window's first pages that the kernel runs on (paging.S).
+    /// identity map in the window's first pages that the kernel runs on (paging.S); and on
+    /// i686 the stub that copies through SSE registers where SSE may run: the CPU has it and
+    /// no KVM hypervisor is present (kvm-pvm's emulator lacks it).
     static func choose(for image: KernelImage) -> HotswapStub {
         #if arch(x86_64)
         if let entry = image.longModeEntry {
             return HotswapStub(code: hotswapLongModeStubAddress(), size: Int(hotswapLongModeStubSize()), entry: entry)
+        }
+        #elseif arch(i386)
+        if cpuid(1).edx & (1 << 25) != 0 && cpuUnderKVM() == 0 {
+            return HotswapStub(code: hotswapSSEStubAddress(), size: Int(hotswapSSEStubSize()), entry: image.entry)
         }
         #endif
         return HotswapStub(code: hotswapStubAddress(), size: Int(hotswapStubSize()), entry: image.entry)
@@ -49,6 +55,10 @@ struct HotswapStub {
 
 @_extern(c, "hotswap_stub_address") func hotswapStubAddress() -> UnsafeRawPointer
 @_extern(c, "hotswap_stub_size") func hotswapStubSize() -> UInt32
+#if arch(i386)
+@_extern(c, "hotswap_sse_stub_address") func hotswapSSEStubAddress() -> UnsafeRawPointer
+@_extern(c, "hotswap_sse_stub_size") func hotswapSSEStubSize() -> UInt32
+#endif
 #if arch(x86_64)
 @_extern(c, "hotswap_long_mode_stub_address") func hotswapLongModeStubAddress() -> UnsafeRawPointer
 @_extern(c, "hotswap_long_mode_stub_size") func hotswapLongModeStubSize() -> UInt32

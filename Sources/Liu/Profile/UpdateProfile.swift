@@ -30,6 +30,7 @@ public enum UpdateProfile {
               let end = symbols.address(ofSymbolStartingWith: endSymbol) else {
             throw Push.Failure("the image has no \(startSymbol)… or \(endSymbol)… to start and end the profile at")
         }
+        removeLogsOfEndedRuns()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("liu-profile-\(getpid())-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         let guest = try CounterGuest(target: target, machine: machine, accelerator: .tcg, image: images[0].0, countsInstructions: true,
@@ -51,6 +52,16 @@ public enum UpdateProfile {
         let readable = demangled(names)
         let lines = zip(names, readable).map { Line(function: $1, instructions: byFunction[$0]!) }
         return Result(lines: lines.sorted { $0.instructions > $1.instructions }, total: trace.total, measured: measured)
+    }
+
+    /// Execution logs (hundreds of MB) that a run killed before its cleanup left behind: those
+    /// whose liu process (the PID in the name) is gone.
+    private static func removeLogsOfEndedRuns() {
+        let folder = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix("liu-profile-") {
+            guard let pid = Int32(name.dropFirst("liu-profile-".count).prefix { $0 != "-" }), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
     }
 
     /// "  42,644  33.9%  (hotswap stub)", the first `top` lines.

@@ -9,6 +9,9 @@
 @_extern(c, "liu_rdmsr") func rdmsr(_ register: UInt32) -> UInt64
 @_extern(c, "liu_wrmsr") func wrmsr(_ register: UInt32, _ value: UInt64)
 @_extern(c, "liu_cpuid_raw") func cpuidRaw(_ leaf: UInt32, _ subleaf: UInt32, _ out: UnsafeMutablePointer<UInt32>)
+/// 1 under a KVM hypervisor (Sources/CPUIntrinsics/cpu_under_kvm_x86.S), whose instruction
+/// emulator may lack SSE (kvm-pvm's does).
+@_extern(c, "liu_cpu_under_kvm") func cpuUnderKVM() -> UInt32
 @_extern(c, "liu_read_cr2") func readCR2() -> UInt
 @_extern(c, "liu_interrupts_enable") func interruptsEnable()
 @_extern(c, "liu_interrupts_disable") func interruptsDisable()
