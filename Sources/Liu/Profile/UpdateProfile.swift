@@ -35,11 +35,14 @@ public enum UpdateProfile {
         defer { try? FileManager.default.removeItem(at: log) }
         let guest = try CounterGuest(target: target, machine: machine, accelerator: .tcg, image: images[0].0, countsInstructions: true,
                                      qemuArguments: ["-d", "exec,nochain,in_asm", "-D", log.path])
-        _ = try guest.request()
-        let answer = try guest.push(images[1].1)
-        guard case .confirmed = answer else { _ = guest.stop(); throw Push.Failure("the profiled update: \(Push.describe(answer))") }
-        let measured = try guest.awaitBoot(2).downtime.phases.first?.nanoseconds ?? 0
-        _ = guest.stop()
+        // QEMU stops before the log is read (it is complete then), on every way out.
+        let measured = try { () throws -> UInt64 in
+            defer { _ = guest.stop() }
+            _ = try guest.request()
+            let answer = try guest.push(images[1].1)
+            guard case .confirmed = answer else { throw Push.Failure("the profiled update: \(Push.describe(answer))") }
+            return try guest.awaitBoot(2).downtime.phases.first?.nanoseconds ?? 0
+        }()
         let trace = try ExecutionTrace(log: log, from: start, to: end)
         guard trace.isComplete else { throw Push.Failure("the execution log ends before the service served again") }
         let imageStart = symbols.symbols.first?.address ?? 0
