@@ -9,12 +9,30 @@ public struct TCPConnectionID: Hashable, Sendable {
         self.remote = remote
     }
 
-    /// The four fields as two words: every received segment and every restored connection
-    /// looks its 4-tuple up, and the hasher costs by the piece.
+    /// The four fields as two words, for hashers that combine the ID with other values.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(UInt64(local.ip.raw) << 32 | UInt64(remote.ip.raw))
         hasher.combine(UInt32(local.port) << 16 | UInt32(remote.port))
     }
+
+    /// The hash of the ID alone (`hashValue`, which HashMap uses, and the standard collections'
+    /// hash): Hashable's customization point for it, as the standard integers use. Every
+    /// received segment and every restored connection looks its 4-tuple up, and Hasher's
+    /// SipHash cost about 200 instructions each; this costs about a dozen. It is keyed with
+    /// random words drawn once per boot, two products of key-offset fields summed as in NH
+    /// (RFC 4418), so that a peer choosing its address and ports cannot tell where they land,
+    /// and the halves of the sum folded, so that every field reaches the low bits that pick
+    /// a slot.
+    public func _rawHashValue(seed: Int) -> Int {
+        let key = Self.hashKey
+        let addresses = UInt64(remote.ip.raw &+ key.remoteIP) &* UInt64(local.ip.raw &+ key.localIP)
+        let ports = UInt64(UInt32(local.port) << 16 | UInt32(remote.port)) &+ UInt64(key.ports)
+        let sum = addresses &+ ports &* UInt64(key.multiplier ^ UInt32(truncatingIfNeeded: seed) | 1)
+        return Int(truncatingIfNeeded: sum ^ sum >> 32)
+    }
+
+    private static let hashKey = (remoteIP: UInt32.random(in: .min ... .max), localIP: UInt32.random(in: .min ... .max),
+                                  ports: UInt32.random(in: .min ... .max), multiplier: UInt32.random(in: .min ... .max))
 }
 
 /// The stack's TCP state: connections by 4-tuple, listeners by port, and the timer heap.
@@ -84,6 +102,14 @@ public struct TCPService {
 
     /// Every connection in the table (TIME-WAIT and half-open ones included), in no set order.
     public var connections: [TCPConnection] { Array(stack.tcpTables.connections.values) }
+
+    /// The connections on local port `port` (in every state), in no set order: one pass over
+    /// the table, where filtering `connections` copies every connection first.
+    public func connections(localPort port: UInt16) -> [TCPConnection] {
+        var onPort: [TCPConnection] = []
+        for (id, connection) in stack.tcpTables.connections where id.local.port == port { onPort.append(connection) }
+        return onPort
+    }
 
     public func connection(_ id: TCPConnectionID) -> TCPConnection? { stack.tcpTables.connections[id] }
 
