@@ -18,6 +18,22 @@ import Net
         #expect(String(decoding: received, as: UTF8.self) == "refused: busy\n")
     }
 
+    /// `connections(localPort:)` picks one port's connections out of the table, in any state,
+    /// and no other port's (an active open's local port is ephemeral).
+    @Test func connectionsOnALocalPort() throws {
+        let wire = TestWire()
+        for port: UInt16 in [7001, 7002] { try wire.b.tcp.listen(port: port).onAccept = { _ in } }
+        let clients = try [7001, 7001, 7002].map { try wire.a.tcp.connect(to: SocketAddress(TestWire.ips[1], $0)) }
+        #expect(wire.run(until: { clients.allSatisfy { $0.state == .established } && wire.b.tcp.connectionCount == 3 }))
+        clients[0].close()
+        #expect(wire.run(until: { wire.b.tcp.connections.contains { $0.state == .closeWait } }))
+        let onFirst = wire.b.tcp.connections(localPort: 7001)
+        #expect(Set(onFirst.map(\.remoteAddress.port)) == Set(clients[0 ... 1].map(\.localAddress.port)))
+        #expect(Set(onFirst.map(\.state)) == [.established, .closeWait])
+        #expect(wire.b.tcp.connections(localPort: 7002).map(\.remoteAddress.port) == [clients[2].localAddress.port])
+        #expect(wire.b.tcp.connections(localPort: 7003).isEmpty && wire.a.tcp.connections(localPort: 7001).isEmpty)
+    }
+
     @Test func synAckIsExact() throws {
         let peer = TCPPeer()
         let synAck = try peer.establish()

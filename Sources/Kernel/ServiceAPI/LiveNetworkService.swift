@@ -62,9 +62,8 @@ extension NetworkService {
     /// Connections to `port` that the previous kernel's service had accepted (not half-open,
     /// not closing down in TIME-WAIT): the service re-attaches its sessions to them.
     func restoredConnections(port: UInt16) -> [TCPConnection] {
-        stack.tcp.connections.filter { connection in
-            connection.localAddress.port == port && connection.state != .synReceived
-                && connection.state != .timeWait && connection.state != .closed
+        stack.tcp.connections(localPort: port).filter { connection in
+            connection.state != .synReceived && connection.state != .timeWait && connection.state != .closed
         }
     }
 
