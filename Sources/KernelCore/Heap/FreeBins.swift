@@ -40,6 +40,7 @@ struct FreeBins {
 
     /// The list a free block of `size` bytes belongs to; also the first list worth searching
     /// for a request of that size.
+    @inline(__always)
     static func index(forSize size: UInt) -> Int {
         if size <= largestExactSize {
             return Int((size - HeapBlock.minimumSize) / HeapBlock.granule)
@@ -65,6 +66,7 @@ struct FreeBins {
     }
 
     /// The first non-empty list at or after `index`.
+    @inline(__always)
     func firstNonEmpty(from index: Int) -> Int? {
         guard index < Self.count else { return nil }
         let word = index / 64

@@ -69,10 +69,15 @@ public struct Heap {
         else { return nil }
         let alignment = max(UInt(alignment), HeapBlock.granule)
         let payload: UInt
-        if let (block, fit) = bins.firstFit(size: size, alignment: alignment, base: base) {
+        let index = FreeBins.index(forSize: size)
+        // Checked here, inlined: while a heap only grows (a new kernel restoring its state)
+        // no free list holds a fit, and the search is not called at all.
+        if let bin = bins.firstNonEmpty(from: index), let (block, fit) = bins.firstFit(from: bin, size: size, alignment: alignment, base: base) {
             unlink(block)
             payload = fit
             carve(from: block.address, to: block.end, payload: payload, size: size, byteCount: byteCount)
+        } else if alignment == HeapBlock.granule, size <= UInt(bitPattern: limit) &- frontier {
+            payload = carveAtFrontier(size: size, byteCount: byteCount)
         } else if let fit = Self.placement(from: frontier, to: UInt(bitPattern: limit), size: size, alignment: alignment) {
             payload = fit
             carveFromFrontier(payload: payload, size: size, byteCount: byteCount)
@@ -182,6 +187,17 @@ extension Heap {
         heapEnd = UnsafeMutableRawPointer(bitPattern: max(frontier, UInt(bitPattern: heapEnd)))!
     }
 
+    /// A block at the frontier itself, which is granule-aligned: no gap in front, and the block
+    /// below is in use. Inlined: it is most allocations while the heap grows.
+    @inline(__always)
+    private mutating func carveAtFrontier(size: UInt, byteCount: Int) -> UInt {
+        let block = HeapBlock(at: frontier)
+        block.markInUse(size: size, slack: Self.slack(size, byteCount), previousInUse: true)
+        frontier &+= size
+        if frontier > UInt(bitPattern: heapEnd) { heapEnd = UnsafeMutableRawPointer(bitPattern: frontier)! }
+        return block.payload
+    }
+
     /// Frees the alignment gap between `start` and the block at `payload` and returns that block.
     /// The block before `start` is always in use: neighbouring free blocks are always merged.
     private mutating func markGapAndUse(from start: UInt, payload: UInt) -> HeapBlock {
@@ -230,14 +246,15 @@ extension Heap {
 }
 
 private extension FreeBins {
-    /// A free block that fits the request, from the smallest lists that may hold one. Only the
-    /// first few blocks of each list are tried, which keeps the search O(1): past the request's
-    /// own list every block fits unless the alignment is above 16. Here rather than in `Heap`,
-    /// which a call of a non-mutating method from `allocate` would copy whole.
-    func firstFit(size: UInt, alignment: UInt, base: UInt) -> (HeapBlock, UInt)? {
+    /// A free block that fits the request, from the smallest lists that may hold one, starting
+    /// at `firstBin`, the first non-empty one. Only the first few blocks of each list are tried,
+    /// which keeps the search O(1): past the request's own list every block fits unless the
+    /// alignment is above 16. Here rather than in `Heap`, which a call of a non-mutating method
+    /// from `allocate` would copy whole.
+    func firstFit(from firstBin: Int, size: UInt, alignment: UInt, base: UInt) -> (HeapBlock, UInt)? {
         let probesPerList = 8
-        var index = FreeBins.index(forSize: size)
-        while let bin = firstNonEmpty(from: index) {
+        var next: Int? = firstBin
+        while let bin = next {
             var link = self[bin]
             var probes = 0
             while link != HeapBlock.noLink && probes < probesPerList {
@@ -248,7 +265,7 @@ private extension FreeBins {
                 }
                 link = block.next
             }
-            index = bin + 1
+            next = firstNonEmpty(from: bin + 1)
         }
         return nil
     }

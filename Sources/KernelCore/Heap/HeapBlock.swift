@@ -59,6 +59,7 @@ struct HeapBlock {
         UnsafeRawPointer(bitPattern: address - Self.wordSize)!.load(as: UInt.self)
     }
 
+    @inline(__always)
     func markInUse(size: UInt, slack: UInt32, previousInUse: Bool) {
         setWord(size: size, inUse: true, previousInUse: previousInUse)
         store(Self.checkValue(Self.inUseMagic, address), at: 8)
