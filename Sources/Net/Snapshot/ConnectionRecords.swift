@@ -66,9 +66,10 @@ enum ConnectionRecords {
         let count = entry.baseAddress!.loadLE(at: 4, as: UInt32.self)
         guard UInt64(count) * UInt64(storedSize) <= UInt64(entry.count - headerSize) else { throw .truncated(offset: entry.count) }
         stack.tcpTables.connections.reserveCapacity(stack.tcpTables.connections.count + Int(count))
+        let defaults = RestoreDefaults(stack)
         var position = headerSize
         for _ in 0 ..< count {
-            let (connection, end) = try TCPConnection.restored(record: entry, at: position, recordSize: storedSize, into: stack)
+            let (connection, end) = try TCPConnection.restored(record: entry, at: position, recordSize: storedSize, into: stack, defaults)
             try stack.add(restored: connection)
             position = end
         }

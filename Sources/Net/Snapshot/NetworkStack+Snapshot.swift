@@ -43,7 +43,7 @@ extension NetworkStack {
                 if restore.type == .buffer {
                     try ConnectionRecords.read(entry, into: self)
                 } else {
-                    try add(restored: TCPConnection.restored(from: entry, into: self, listeners: tcpTables.listeners))
+                    try add(restored: TCPConnection.restored(from: entry, into: self, RestoreDefaults(self)))
                 }
                 try Self.storage { () throws(StorageError) in try restore.next() }
             }

@@ -61,10 +61,8 @@ extension TCPConnection {
         record.storeLE(SnapshotLimits.timeLeft(tcb.timeWaitDeadline, now: now), at: Field.timeWaitDeadline)
 
         var position = ConnectionRecords.recordSize
-        tcb.sendQueue.copy(offset: 0, length: tcb.sendQueue.count, into: record + position)
-        position += tcb.sendQueue.count
-        tcb.receiveQueue.copy(offset: 0, length: tcb.receiveQueue.count, into: record + position)
-        position += tcb.receiveQueue.count
+        position += tcb.sendQueue.copyAll(into: record + position)
+        position += tcb.receiveQueue.copyAll(into: record + position)
         for block in tcb.outOfOrder.blocks {
             record.storeLE(block.seq.raw, at: position)
             record.storeLE(UInt32(block.bytes.count), at: position + 4)
@@ -87,11 +85,11 @@ extension TCPConnection {
     /// `recordSize` fixed bytes (a later writer's fields beyond ours are skipped), sized by
     /// `stack`'s parameters. Returns it with the offset where the next record starts.
     static func restored(
-        record entry: UnsafeRawBufferPointer, at start: Int, recordSize: Int, into stack: NetworkStack
+        record entry: UnsafeRawBufferPointer, at start: Int, recordSize: Int, into stack: NetworkStack, _ defaults: RestoreDefaults
     ) throws(NetSnapshotError) -> (connection: TCPConnection, end: Int) {
         guard entry.count - start >= recordSize else { throw .truncated(offset: entry.count) }
         let record = RecordReader(base: entry.baseAddress! + start, start: start)
-        let connection = TCPConnection.blank(in: stack)
+        let connection = TCPConnection.blank(in: stack, defaults)
         let flags = try record.value(Field.flags, in: 0 ... Flag.known)
         var position = start + recordSize
         // One access to `tcb` for all its fields, in place: the control block is too large to copy.
@@ -107,7 +105,7 @@ extension TCPConnection {
             try connection.hold(seq: seq, bytes: RecordReader.bytes(entry, at: &position, count: length))
         }
         let listenerPort: UInt16? = flags & Flag.hasListener != 0 ? record.value(Field.listenerPort) : nil
-        try connection.adopt(listenerPort: listenerPort, listeners: stack.tcpTables.listeners)
+        try connection.adopt(listenerPort: listenerPort, defaults)
         return (connection, position)
     }
 

@@ -5,37 +5,36 @@
 extension TCPConnection {
     static let snapshotVersion: UInt16 = 1
 
-    /// A connection read from a TCP entry, sized by `stack`'s parameters; a half-open one takes
-    /// a backlog slot of its listener in `listeners`.
+    /// A connection read from a TCP entry, sized by the stack's parameters; a half-open one
+    /// takes a backlog slot of its listener.
     static func restored(
-        from bytes: UnsafeRawBufferPointer, into stack: NetworkStack, listeners: HashMap<UInt16, TCPListener>
+        from bytes: UnsafeRawBufferPointer, into stack: NetworkStack, _ defaults: RestoreDefaults
     ) throws(NetSnapshotError) -> TCPConnection {
-        let connection = blank(in: stack)
+        let connection = blank(in: stack, defaults)
         var coder = SnapshotCoder.reader(bytes, now: stack.now)
         var listenerPort: UInt16?
         try connection.readSnapshot(&coder, listenerPort: &listenerPort)
-        try connection.adopt(listenerPort: listenerPort, listeners: listeners)
+        try connection.adopt(listenerPort: listenerPort, defaults)
         return connection
     }
 
-    /// A CLOSED connection with `stack`'s buffer sizes, for a restore to fill in.
-    static func blank(in stack: NetworkStack) -> TCPConnection {
+    /// A CLOSED connection with the stack's buffer sizes, for a restore to fill in.
+    static func blank(in stack: NetworkStack, _ defaults: RestoreDefaults) -> TCPConnection {
         let nowhere = SocketAddress(.any, 0)
-        let parameters = stack.parameters
         return TCPConnection(tcb: TCPControlBlock(
-            state: .closed, local: nowhere, remote: nowhere, iss: SeqNum(0), mss: stack.ourMSS, rcvScale: 0,
-            sendBufferSize: parameters.tcpSendBufferSize, receiveBufferSize: parameters.tcpReceiveBufferSize,
-            initialRTO: parameters.tcpInitialRTO), stack: stack)
+            state: .closed, local: nowhere, remote: nowhere, iss: SeqNum(0), mss: defaults.mss, rcvScale: 0,
+            sendBufferSize: defaults.sendBufferSize, receiveBufferSize: defaults.receiveBufferSize,
+            initialRTO: defaults.initialRTO), stack: stack)
     }
 
     /// Checks a connection just read (either version) and gives a half-open one its backlog
     /// slot at the listener on `listenerPort`.
-    func adopt(listenerPort: UInt16?, listeners: HashMap<UInt16, TCPListener>) throws(NetSnapshotError) {
+    func adopt(listenerPort: UInt16?, _ defaults: RestoreDefaults) throws(NetSnapshotError) {
         // This image may have a smaller MTU: segments must still fit its transmit buffer.
-        tcb.sndMSS = min(tcb.sndMSS, stack.ourMSS)
+        tcb.sndMSS = min(tcb.sndMSS, defaults.mss)
         guard isConsistent(listenerPort: listenerPort) else { throw .inconsistentConnection(id) }
         if let listenerPort {
-            guard let listener = listeners[listenerPort] else { throw .inconsistentConnection(id) }
+            guard let listener = defaults.listeners[listenerPort] else { throw .inconsistentConnection(id) }
             self.listener = listener
             listener.halfOpen.append(self)
         }
@@ -125,5 +124,23 @@ extension TCPConnection {
         try coder.code(deadline: &tcb.persistDeadline)
         try coder.code(deadline: &tcb.delayedACKDeadline)
         try coder.code(deadline: &tcb.timeWaitDeadline)
+    }
+}
+
+/// What every restored connection takes from the stack, read once for all of them: the
+/// parameters are a large struct, and the listeners a table to retain.
+struct RestoreDefaults {
+    let mss: Int
+    let sendBufferSize: Int
+    let receiveBufferSize: Int
+    let initialRTO: UInt64
+    let listeners: HashMap<UInt16, TCPListener>
+
+    init(_ stack: NetworkStack) {
+        mss = stack.ourMSS
+        sendBufferSize = stack.parameters.tcpSendBufferSize
+        receiveBufferSize = stack.parameters.tcpReceiveBufferSize
+        initialRTO = stack.parameters.tcpInitialRTO
+        listeners = stack.tcpTables.listeners
     }
 }

@@ -52,6 +52,14 @@ struct ByteRing {
         }
     }
 
+    /// Copies every queued byte to `destination`; returns the count. Inlined so that an empty
+    /// queue (an idle connection's, saved in an update) costs no call.
+    @inline(__always)
+    func copyAll(into destination: UnsafeMutableRawPointer) -> Int {
+        if count > 0 { copy(offset: 0, length: count, into: destination) }
+        return count
+    }
+
     mutating func discard(_ length: Int) {
         precondition(length >= 0 && length <= count)
         count -= length

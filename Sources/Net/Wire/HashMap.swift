@@ -76,16 +76,22 @@ public struct HashMap<Key: Hashable, Value>: Sequence {
 
     /// Inserts `value` unless `key` is already present; returns whether it did. One probe run
     /// instead of the lookup and insertion of `self[key] == nil`, then `self[key] = value`.
+    /// Probes through the buffer, reading only the members' keys: a restore inserts every
+    /// connection here, and copying each member out of the array retained its value.
     public mutating func insertIfAbsent(_ key: Key, _ value: Value) -> Bool {
         if (count + 1) * 4 > slots.count * 3 { rehash(capacity: Swift.max(16, slots.count * 2)) }
-        var index = home(key)
-        while let element = slots[index] {
-            if element.key == key { return false }
-            index = successor(index)
+        let mask = slots.count - 1
+        let inserted = slots.withUnsafeMutableBufferPointer { slots in
+            var index = key.hashValue & mask
+            while let present = slots[index]?.key {
+                if present == key { return false }
+                index = (index + 1) & mask
+            }
+            slots[index] = (key, value)
+            return true
         }
-        slots[index] = (key, value)
-        count += 1
-        return true
+        if inserted { count += 1 }
+        return inserted
     }
 
     private mutating func insert(_ key: Key, _ value: Value) {
