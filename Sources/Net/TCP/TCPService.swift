@@ -18,17 +18,19 @@ public struct TCPConnectionID: Hashable, Sendable {
     /// The hash of the ID alone (`hashValue`, which HashMap uses, and the standard collections'
     /// hash): Hashable's customization point for it, as the standard integers use. Every
     /// received segment and every restored connection looks its 4-tuple up, and Hasher's
-    /// SipHash cost about 200 instructions each; this costs about a dozen. It is keyed with
+    /// SipHash cost about 200 instructions each; this costs about 25. It is keyed with
     /// random words drawn once per boot, two products of key-offset fields summed as in NH
     /// (RFC 4418), so that a peer choosing its address and ports cannot tell where they land,
-    /// and the halves of the sum folded, so that every field reaches the low bits that pick
-    /// a slot.
+    /// then mixed.
     public func _rawHashValue(seed: Int) -> Int {
         let key = Self.hashKey
         let addresses = UInt64(remote.ip.raw &+ key.remoteIP) &* UInt64(local.ip.raw &+ key.localIP)
         let ports = UInt64(UInt32(local.port) << 16 | UInt32(remote.port)) &+ UInt64(key.ports)
-        let sum = addresses &+ ports &* UInt64(key.multiplier ^ UInt32(truncatingIfNeeded: seed) | 1)
-        return Int(truncatingIfNeeded: sum ^ sum >> 32)
+        var mixed = addresses &+ ports &* UInt64(key.multiplier ^ UInt32(truncatingIfNeeded: seed))
+        // SplitMix64's finalizer: every bit of the sum reaches the low bits that pick a slot.
+        mixed = (mixed ^ mixed >> 30) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ mixed >> 27) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: mixed ^ mixed >> 31)
     }
 
     private static let hashKey = (remoteIP: UInt32.random(in: .min ... .max), localIP: UInt32.random(in: .min ... .max),
