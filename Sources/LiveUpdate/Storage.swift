@@ -76,14 +76,19 @@ public struct Storage: ~Copyable {
         }
     }
 
-    /// An entry of a TCP or user-defined type (or a BUFFER) of `byteCount` bytes that `fill`
-    /// writes in place, for large records that would otherwise be built and then copied.
-    /// `fill` must write exactly `byteCount` bytes; it is not called when they do not fit.
+    /// An entry of a TCP or user-defined type (or a BUFFER) that `fill` writes in place, for large
+    /// records that would otherwise be built and then copied. `fill` gets the room left and
+    /// returns the length the payload needs, whether or not it fitted (an `outOfSpace` error when
+    /// not), so that a writer walks its data once, not once to size the entry and again to write it.
     public mutating func add(
-        id: UInt16, type: EntryType, byteCount: Int, fill: (UnsafeMutableRawBufferPointer) -> Void
+        id: UInt16, type: EntryType, fillingRoom fill: (UnsafeMutableRawBufferPointer) -> Int
     ) throws(StorageError) {
-        precondition(byteCount >= 0)
-        try appendOpaque(type, id: id, count: byteCount) { fill(UnsafeMutableRawBufferPointer(start: $0, count: byteCount)) }
+        guard type.hasOpaquePayload else { throw .notAWritableType(type) }
+        let payload = area + offset + StorageLayout.entryHeaderSize
+        let length = fill(UnsafeMutableRawBufferPointer(start: payload, count: max(payloadRoom, 0)))
+        guard length <= Int(Int32.max) else { throw .payloadTooLarge(length) }
+        try checkRoom(forEntryOf: length)
+        commitEntry(type, id: id, lengthField: Int32(length), payloadLength: length)
     }
 
     /// A trivial value, stored as a BUFFER of its size; read back with `Restore.as(_:)`.
@@ -178,9 +183,15 @@ public struct Storage: ~Copyable {
     ) throws(StorageError) {
         guard payloadLength <= Int(Int32.max) else { throw .payloadTooLarge(payloadLength) }
         try checkRoom(forEntryOf: payloadLength)
-        writeEntryHeader(type, id: id, length: lengthField ?? Int32(payloadLength))
+        fill(area + offset + StorageLayout.entryHeaderSize)
+        commitEntry(type, id: id, lengthField: lengthField ?? Int32(payloadLength), payloadLength: payloadLength)
+    }
+
+    /// Writes the header of the entry whose payload was just written at the offset, zeroes the
+    /// padding after it and moves past it.
+    private mutating func commitEntry(_ type: EntryType, id: UInt16, lengthField: Int32, payloadLength: Int) {
+        writeEntryHeader(type, id: id, length: lengthField)
         let payload = area + offset + StorageLayout.entryHeaderSize
-        fill(payload)
         let padded = StorageLayout.padded(payloadLength)
         (payload + payloadLength).initializeMemory(
             as: UInt8.self, repeating: 0, count: padded - payloadLength)
@@ -198,11 +209,16 @@ public struct Storage: ~Copyable {
     /// Throws unless an entry with `payloadLength` bytes, padded, plus the trailer fits.
     /// Only subtracts from valid sizes, so nothing overflows on 32-bit targets.
     private func checkRoom(forEntryOf payloadLength: Int) throws(StorageError) {
-        let afterHeader = capacity - offset - Self.trailerSize - StorageLayout.entryHeaderSize
-        let room = afterHeader < 0 ? -1 : afterHeader & ~(StorageLayout.alignment - 1)
+        let room = payloadRoom
         guard payloadLength > room else { return }
         if capacityIsHeapStart { throw .heapCollision(heapOffset: capacity) }
         throw .outOfSpace(payload: payloadLength, available: max(room, 0))
+    }
+
+    /// The largest payload the next entry may have (-1: not even its header fits).
+    private var payloadRoom: Int {
+        let afterHeader = capacity - offset - Self.trailerSize - StorageLayout.entryHeaderSize
+        return afterHeader < 0 ? -1 : afterHeader & ~(StorageLayout.alignment - 1)
     }
 
     private static func copy(_ source: UnsafeRawBufferPointer, to destination: UnsafeMutableRawPointer) {

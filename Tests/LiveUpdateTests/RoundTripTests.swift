@@ -62,26 +62,40 @@ struct RoundTripTests {
         }
     }
 
-    @Test("an entry filled in place reads back; one that does not fit is not filled and throws")
+    @Test("an entry filled in place reads back; one that does not fit throws and is not stored")
     func filledInPlace() throws {
         let area = TestArea(size: 160)
-        var filled = 0
+        var rooms: [Int] = []
         try area.store { storage throws(StorageError) in
-            try storage.add(id: 3, type: .tcp, byteCount: 5) { payload in
-                filled += 1
-                for index in payload.indices { payload[index] = UInt8(index + 1) }
+            try storage.add(id: 3, type: .tcp) { room in
+                rooms.append(room.count)
+                for index in 0 ..< 5 { room[index] = UInt8(index + 1) }
+                return 5
             }
             #expect(throws: StorageError.outOfSpace(payload: 100, available: 88)) {
-                try storage.add(id: 4, type: sessionType, byteCount: 100) { _ in filled += 1 }
+                try storage.add(id: 4, type: sessionType) { room in
+                    rooms.append(room.count)
+                    return 100
+                }
             }
             #expect(throws: StorageError.notAWritableType(.marker)) {
-                try storage.add(id: 5, type: .marker, byteCount: 0) { _ in filled += 1 }
+                try storage.add(id: 5, type: .marker) { _ in
+                    rooms.append(-1)
+                    return 0
+                }
+            }
+            try storage.add(id: 6, type: .tcp) { room in
+                room[0] = 0xEE
+                return 1
             }
         }
-        #expect(filled == 1)
+        #expect(rooms == [104, 88])                     // 160 less the header, trailer and entry headers
         try area.resume { r throws(StorageError) in
             #expect(r.type == .tcp && r.id == 3)
             #expect(try r.asBytes() == [1, 2, 3, 4, 5])
+            try r.next()
+            #expect(r.type == .tcp && r.id == 6)
+            #expect(try r.asBytes() == [0xEE])
             try r.next()
             #expect(r.isEnd == true)
         }

@@ -38,21 +38,23 @@ enum ConnectionRecords {
         static let known: UInt16 = (1 << 11) - 1
     }
 
-    /// The bytes the entry takes for `connections`.
-    static func byteCount(of connections: HashMap<TCPConnectionID, TCPConnection>) -> Int {
-        var total = headerSize
-        for (_, connection) in connections { total += connection.recordByteCount }
-        return total
-    }
-
-    /// Writes the entry for `connections` into `entry`, which is `byteCount(of:)` bytes.
-    static func write(_ connections: HashMap<TCPConnectionID, TCPConnection>, into entry: UnsafeMutableRawBufferPointer, now: UInt64) {
-        let base = entry.baseAddress!
-        base.storeLE(version, at: 0)
-        base.storeLE(UInt16(recordSize), at: 2)
-        base.storeLE(UInt32(connections.count), at: 4)
+    /// Writes the entry for `connections` into `room` as far as it fits and returns the bytes it
+    /// needs: one walk over the table, sizing and writing together (the storage refuses the
+    /// entry when it needs more than `room`).
+    static func write(_ connections: HashMap<TCPConnectionID, TCPConnection>, into room: UnsafeMutableRawBufferPointer, now: UInt64) -> Int {
+        let base = room.baseAddress!
         var position = headerSize
-        for (_, connection) in connections { position += connection.writeRecord(at: base + position, now: now) }
+        for (_, connection) in connections {
+            let size = connection.recordByteCount
+            if size <= room.count - position { connection.writeRecord(at: base + position, now: now) }
+            position += size
+        }
+        if headerSize <= room.count {
+            base.storeLE(version, at: 0)
+            base.storeLE(UInt16(recordSize), at: 2)
+            base.storeLE(UInt32(connections.count), at: 4)
+        }
+        return position
     }
 
     /// Restores every connection of `entry` into `stack`. A record size below ours, records

@@ -18,9 +18,7 @@ extension NetworkStack {
         try? codeStackRecord(&coder)                                  // writing never throws
         try storage.add(id: id, type: .buffer, bytes: coder.record)
         let connections = tcpTables.connections
-        try storage.add(id: id, type: .buffer, byteCount: ConnectionRecords.byteCount(of: connections)) { [now = self.now] in
-            ConnectionRecords.write(connections, into: $0, now: now)
-        }
+        try storage.add(id: id, type: .buffer) { [now = self.now] in ConnectionRecords.write(connections, into: $0, now: now) }
         try storage.putMarker(id: id)
     }
 

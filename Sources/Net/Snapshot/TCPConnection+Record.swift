@@ -14,10 +14,10 @@ extension TCPConnection {
         return count
     }
 
-    /// Writes the record at `record` and returns its size. Values are clamped into the ranges
+    /// Writes the record (`recordByteCount` bytes) at `record`. Values are clamped into the ranges
     /// the reader accepts, so that whatever is written reads back. The RTT sample in progress is
     /// not kept: the update's pause would distort it.
-    func writeRecord(at record: UnsafeMutableRawPointer, now: UInt64) -> Int {
+    func writeRecord(at record: UnsafeMutableRawPointer, now: UInt64) {
         let maximumScale = TCPOptions.maximumWindowScale
         record.storeLE(tcb.local.ip.raw, at: Field.localIP)
         record.storeLE(tcb.local.port, at: Field.localPort)
@@ -69,7 +69,6 @@ extension TCPConnection {
             block.bytes.withUnsafeBytes { (record + position + 8).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             position += ConnectionRecords.blockHeaderSize + block.bytes.count
         }
-        return position
     }
 
     @inline(__always)
