@@ -1,6 +1,9 @@
 /// One TCP connection. All callbacks run inside `receive`/`poll` or the user call that caused them.
 public final class TCPConnection {
-    var tcb: TCPControlBlock
+    /// Not checked for exclusive access at run time: the stack's code reaches every field
+    /// through it, one access per field, and on the host the checks were a quarter of saving
+    /// and restoring thousands of connections (Embedded Swift, the kernel, has none).
+    @exclusivity(unchecked) var tcb: TCPControlBlock
     let stack: NetworkStack
     /// The listener whose backlog this connection occupies until the handshake completes.
     var listener: TCPListener?
