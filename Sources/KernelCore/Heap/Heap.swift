@@ -67,27 +67,35 @@ public struct Heap {
         guard UInt(bitPattern: limit) > base, byteCount >= 0, alignment > 0, alignment & (alignment - 1) == 0,
               let size = Self.blockSize(forByteCount: UInt(byteCount))
         else { return nil }
-        let alignment = max(UInt(alignment), HeapBlock.granule)
+        // While the heap only grows (a new kernel restoring its state) most requests fit no free
+        // list and go to the frontier: that path is short and kept out of the general one, whose
+        // registers it would otherwise save and restore too.
         let payload: UInt
-        let index = FreeBins.index(forSize: size)
-        // Checked here, inlined: while a heap only grows (a new kernel restoring its state)
-        // no free list holds a fit, and the search is not called at all.
-        if let bin = bins.firstNonEmpty(from: index), let (block, fit) = bins.firstFit(from: bin, size: size, alignment: alignment, base: base) {
-            unlink(block)
-            payload = fit
-            carve(from: block.address, to: block.end, payload: payload, size: size, byteCount: byteCount)
-        } else if alignment == HeapBlock.granule, size <= UInt(bitPattern: limit) &- frontier {
+        if alignment <= HeapBlock.granule, bins.firstNonEmpty(from: FreeBins.index(forSize: size)) == nil,
+           size <= UInt(bitPattern: limit) &- frontier {
             payload = carveAtFrontier(size: size, byteCount: byteCount)
-        } else if let fit = Self.placement(from: frontier, to: UInt(bitPattern: limit), size: size, alignment: alignment) {
-            payload = fit
-            carveFromFrontier(payload: payload, size: size, byteCount: byteCount)
         } else {
-            return nil
+            guard let placed = place(size: size, alignment: max(UInt(alignment), HeapBlock.granule), byteCount: byteCount) else { return nil }
+            payload = placed
         }
-        bytesInUse += byteCount
+        bytesInUse &+= byteCount
         peakBytesInUse = max(peakBytesInUse, bytesInUse)
-        allocationCount += 1
+        allocationCount &+= 1
         return UnsafeMutableRawPointer(bitPattern: payload)
+    }
+
+    /// A block of `size` bytes from the free lists, or else at the frontier: its payload.
+    @inline(never)
+    private mutating func place(size: UInt, alignment: UInt, byteCount: Int) -> UInt? {
+        if let bin = bins.firstNonEmpty(from: FreeBins.index(forSize: size)),
+           let (block, fit) = bins.firstFit(from: bin, size: size, alignment: alignment, base: base) {
+            unlink(block)
+            carve(from: block.address, to: block.end, payload: fit, size: size, byteCount: byteCount)
+            return fit
+        }
+        guard let fit = Self.placement(from: frontier, to: UInt(bitPattern: limit), size: size, alignment: alignment) else { return nil }
+        carveFromFrontier(payload: fit, size: size, byteCount: byteCount)
+        return fit
     }
 
     /// Frees a pointer `allocate` returned. Returns nil on success; an error (and changes
