@@ -1,9 +1,28 @@
 import Testing
 import LiveUpdate
-import Net
+@testable import Net
 
 /// The stack-wide state in a snapshot, and how restoring treats damaged or foreign data.
 @Suite struct NetSnapshotStackTests {
+    /// The connections' entry is written as it is sized, in one walk: one that does not fit is
+    /// refused with the length it needed (a 160-byte record, 3,000 bytes unread and 2,000 sent,
+    /// after the entry's 8-byte header), and the stack, untouched, saves into a larger area.
+    @Test func connectionsThatDoNotFitAreRefusedWithTheirLength() throws {
+        let peer = try SnapshotFixtures.peerWithData()
+        let needed = ConnectionRecords.headerSize + ConnectionRecords.recordSize + 3000 + 2000
+        do {
+            try SnapshotArea(size: 4096).save(peer.host.stack, now: peer.host.now)
+            Issue.record("a 4 KiB area held \(needed) bytes of connections")
+        } catch let error as StorageError {
+            if case .outOfSpace(let payload, _) = error { #expect(payload == needed) } else { Issue.record("\(error)") }
+        }
+        let area = SnapshotArea(size: 1 << 16)
+        try area.save(peer.host.stack, now: peer.host.now)
+        let restored = CapturedStack(configured: false)
+        #expect(try area.restore(into: restored.stack, now: restored.now) == nil)
+        #expect(restored.stack.tcp.connections.map(\.availableBytes) == [3000])
+    }
+
     @Test func interfaceConfigARPCacheListenersAndISNSecretSurvive() throws {
         let original = try SnapshotFixtures.peerWithData()
         let area = SnapshotArea(size: 1 << 16)
