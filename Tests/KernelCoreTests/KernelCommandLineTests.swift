@@ -34,6 +34,16 @@ func parsedInteger(_ text: String) -> Result<UInt64, CommandLineError> {
         }
     }
 
+    /// A key matches an argument's whole name: not its first letters, nor a name it begins.
+    @Test func keysMatchWholeNames() {
+        withCommandLine("heapsize=5 heap=6 h=7 heap") { line in
+            #expect(line.value(for: "heap")?.text == "6")
+            #expect(line.value(for: "heapsize")?.text == "5")
+            #expect(line.value(for: "h")?.text == "7")
+            #expect(line.value(for: "heaps") == nil && line.value(for: "heapsize=") == nil)
+        }
+    }
+
     @Test func valueMayContainEquals() {
         withCommandLine("root=UUID=1234") { line in
             #expect(line.value(for: "root")?.text == "UUID=1234")

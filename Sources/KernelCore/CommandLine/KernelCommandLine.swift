@@ -16,11 +16,22 @@ public struct KernelCommandLine {
         self.bytes = bytes
     }
 
-    /// The value of the last `key=value` argument with this key (empty for `key=`).
+    /// The value of the last `key=value` argument with this key (empty for `key=`). One pass
+    /// over the line that looks at an argument's name only where the key and `=` fit: the
+    /// kernel asks for a dozen keys inside an update's downtime.
     public func value(for key: StaticString) -> UnsafeRawBufferPointer? {
+        let line = UnsafeRawBufferPointer(rebasing: bytes[..<Self.index(of: 0, in: bytes)])
+        let nameCount = key.withUTF8Buffer { $0.count }
         var found: UnsafeRawBufferPointer?
-        forEachArgument { name, value in
-            if let value, name.equals(key) { found = value }
+        var start = 0
+        while start < line.count {
+            var end = start
+            while end < line.count && !Self.isSeparator(line[end]) { end += 1 }
+            if end - start > nameCount && line[start + nameCount] == UInt8(ascii: "="),
+               UnsafeRawBufferPointer(rebasing: line[start ..< start + nameCount]).equals(key) {
+                found = UnsafeRawBufferPointer(rebasing: line[(start + nameCount + 1) ..< end])
+            }
+            start = end + 1
         }
         return found
     }
