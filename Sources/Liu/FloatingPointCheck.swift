@@ -7,9 +7,11 @@ import Foundation
 public enum FloatingPointCheck {
     /// Functions whose names start with one of these may use vector registers: the CRC32C
     /// routines, which run only when the CPU has the instructions and `crc32c=software` is not
-    /// given, and i686's SSE hotswap stub, chosen only when the CPU has SSE and no KVM
-    /// hypervisor is present (interrupts are off while it copies).
-    public static let allowedFunctionPrefixes = ["liu_crc32c_", "liu_sse_"]
+    /// given; i686's SSE hotswap stub, chosen only when the CPU has SSE and no KVM hypervisor
+    /// is present; and the AVX hotswap stubs (i686, x86_64 long mode), chosen only when the CPU
+    /// has AVX and no KVM hypervisor is present, which turn the AVX state on themselves
+    /// (CR4.OSXSAVE, XCR0). Interrupts are off while a stub copies, and it never returns.
+    public static let allowedFunctionPrefixes = ["liu_crc32c_", "liu_sse_", "liu_avx_"]
 
     public static let advice = """
         x86 kernel images have no floating point (interrupt handlers do not save its registers, \
@@ -33,7 +35,7 @@ public enum FloatingPointCheck {
     }
 
     /// Names of the functions in an `llvm-objdump -d` listing that use the x87 (mnemonics
-    /// starting with `f`, `%st` operands) or vector registers, other than the CRC32C routines.
+    /// starting with `f`, `%st` operands) or vector registers, outside `allowedFunctionPrefixes`.
     public static func floatingPointUsers(in listing: String) -> [String] {
         var offenders: [String] = []
         var function = ""

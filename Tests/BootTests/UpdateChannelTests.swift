@@ -31,7 +31,7 @@ struct UpdateChannelTests {
             let log = guest.instance.serialOutput
             let afterReset = log.components(separatedBy: "soft reset: block at").dropFirst()
             #expect(afterReset.count == Self.updatesBackAndForth, "\(log)")
-            #expect(BootChecks.softResetsStayedInLongMode(log, boot) == Self.updatesBackAndForth)
+            #expect(BootChecks.softResetsAsExpected(log, boot) == Self.updatesBackAndForth)
             let calibration = afterReset.last?.split(whereSeparator: \.isNewline).first { $0.contains("timer calibration") }
             #expect(calibration?.hasSuffix("(skipped)") == true, "\(log)")
             let downtimes = log.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("update: downtime") }

@@ -1,11 +1,14 @@
 /* i686 hotswap stub. The kernel copies hotswap_start..hotswap_end to a fixed low address
    and jumps there with the descriptor list pointer at 4(%esp) (a cdecl call's first
    argument). Already in 32-bit protected mode with paging off. Position-independent.
-   Two stubs: liu_sse_hotswap copies through SSE registers, eight bytes an instruction where
-   movsl moves four (the kernel turned SSE on at its entry, entry32.S); hotswap_start..end
-   with movsl wherever SSE may not run (no SSE, or a KVM hypervisor, whose instruction
-   emulator may lack it: HotswapStub.choose). The SSE one comes first, so that a listing
-   names its code by its own symbol (the x87/SSE check allows the liu_sse_ prefix). */
+   Three stubs, the widest that may run chosen (HotswapStub.choose): liu_avx_hotswap copies
+   through AVX registers, sixteen bytes an instruction, where the CPU has AVX and no KVM
+   hypervisor is present; liu_sse_hotswap through SSE registers, eight bytes an instruction
+   where movsl moves four (the kernel turned SSE on at its entry, entry32.S), where the CPU
+   has SSE and no KVM hypervisor is present (kvm-pvm's instruction emulator lacks both);
+   hotswap_start..end with movsl everywhere else. The vector ones come first, so that a
+   listing names their code by their own symbols (the x87/SSE check allows the liu_avx_ and
+   liu_sse_ prefixes). */
 #include "../x86/copy_and_enter.inc"
 /* 128 bytes a round through xmm0-xmm7. */
 .macro sse_copy_round
@@ -37,7 +40,14 @@
 .endm
     .section .text.hotswap, "ax"
     .code32
+    .globl liu_avx_hotswap_start, liu_avx_hotswap_end
     .globl liu_sse_hotswap_start, liu_sse_hotswap_end, hotswap_start, hotswap_end
+liu_avx_hotswap_start:
+    cli
+    mov 4(%esp), %ebp
+    enable_avx_state %eax
+    copy_and_enter avx_copy_round, avx_zero_round, AVX_ROUND_SHIFT, %ecx
+liu_avx_hotswap_end:
 liu_sse_hotswap_start:
     cli
     mov 4(%esp), %ebp
@@ -53,6 +63,7 @@ hotswap_end:
     .text
     .globl hotswap_stub_address, hotswap_stub_size, hotswap_enter
     .globl hotswap_sse_stub_address, hotswap_sse_stub_size
+    .globl hotswap_avx_stub_address, hotswap_avx_stub_size
 /* NAME_address() and NAME_size(): where a stub's code lies and how long it is. */
 .macro stub_accessors name, start, end
 \name\()_address:
@@ -64,6 +75,7 @@ hotswap_end:
 .endm
     stub_accessors hotswap_stub, hotswap_start, hotswap_end
     stub_accessors hotswap_sse_stub, liu_sse_hotswap_start, liu_sse_hotswap_end
+    stub_accessors hotswap_avx_stub, liu_avx_hotswap_start, liu_avx_hotswap_end
 /* hotswap_enter(list, stub, window, windowSize): the stub finds the list at 4(%esp), as
    here (x86 caches are coherent: the window needs no maintenance). */
 hotswap_enter:

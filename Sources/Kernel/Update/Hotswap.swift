@@ -24,6 +24,7 @@ enum Hotswap {
     @inline(never)          // where `liu bench update --profile` starts counting
     static func update(to image: UnsafeRawBufferPointer, updateStart: UInt64, save: SaveHandler,
                        alterBlock: (UnsafeMutableRawPointer) -> Void = { _ in }) throws(Failure) -> Never {
+        HotswapStub.prepare()
         Arch.disableInterrupts()
         var block = currentBlock(updateStart: updateStart)
         block.purpose = .update

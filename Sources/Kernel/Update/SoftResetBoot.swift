@@ -36,10 +36,12 @@ enum SoftResetBoot {
             Console.writeHex(UInt64(info), digits: 8)
             Console.write(" valid")
             #if arch(x86_64)
-            Console.write(x86_64EnteredInLongMode() ? ", entered in long mode\n" : ", entered through the 32-bit entry\n")
-            #else
-            Console.write("\n")
+            Console.write(x86_64EnteredInLongMode() ? ", entered in long mode" : ", entered through the 32-bit entry")
             #endif
+            #if arch(x86_64) || arch(i386)
+            if Arch.enteredWithAVXState { Console.write(", AVX stub") }   // short: held output costs downtime
+            #endif
+            Console.write("\n")
             return received
         } catch {
             Console.write("soft reset: block at ")

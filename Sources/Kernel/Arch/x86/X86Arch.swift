@@ -9,6 +9,11 @@ enum Arch {
     }
     static var imageStart: UInt { symbolAddress(1) }
     static var imageEnd: UInt { symbolAddress(2) }
+    /// Whether CR4.OSXSAVE was on when this kernel was entered: only the previous kernel's AVX
+    /// hotswap stub turns it on (copy_and_enter.inc), no loader and no kernel.
+    static var enteredWithAVXState: Bool {
+        UnsafePointer<UInt32>(bitPattern: symbolAddress(5))!.pointee & (1 << 18) != 0
+    }
 
     static func counter() -> UInt64 { rdtsc() }
     static func relax() { pause() }

@@ -42,6 +42,7 @@ _start:
     or $0x2, %eax
     mov %eax, %cr0
     mov %cr4, %eax
+    mov %eax, x86_entry_cr4
     or $0x600, %eax
     mov %eax, %cr4
     /* .bss needs no zeroing: it lies in the PT_LOAD's memory size, which QEMU's ELF loader
@@ -77,6 +78,14 @@ gdt_pointer:
     .globl boot_entry_tsc
 boot_entry_tsc:
     .quad 0
+
+    /* CR4 as the kernel was entered, before it sets its own bits (read where it sets them:
+       i686 above, x86_64 in long_mode.S, which only PAE came before). CR4.OSXSAVE on says the
+       previous kernel's AVX hotswap stub ran (no loader turns it on, no kernel does). */
+    .p2align 2
+    .globl x86_entry_cr4
+x86_entry_cr4:
+    .long 0
 
     /* Outside .bss so that clearing .bss does not pull the stack from under us. */
     .section .stack, "aw", @nobits

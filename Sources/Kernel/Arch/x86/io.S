@@ -119,7 +119,7 @@ empty_idt:
     .quad 0, 0
 
 /* liu_symbol_address(which): 0 boot_entry_tsc, 1 __image_start, 2 __image_end,
-   3 __liu_trust_start, 4 __liu_trust_end. */
+   3 __liu_trust_start, 4 __liu_trust_end, 5 x86_entry_cr4 (entry32.S). */
     .text
     .globl liu_symbol_address
 liu_symbol_address:
@@ -136,6 +136,8 @@ liu_symbol_address:
     je 3f
     cmp $4, %eax
     je 4f
+    cmp $5, %eax
+    je 5f
     mov $boot_entry_tsc, %eax
     ret
 1:  mov $__image_start, %eax
@@ -145,5 +147,7 @@ liu_symbol_address:
 3:  mov $__liu_trust_start, %eax
     ret
 4:  mov $__liu_trust_end, %eax
+    ret
+5:  mov $x86_entry_cr4, %eax
     ret
     .section .note.GNU-stack,"",@progbits

@@ -58,6 +58,7 @@ long_mode:
     or $0x2, %rax
     mov %rax, %cr0
     mov %cr4, %rax
+    mov %eax, x86_entry_cr4(%rip)
     or $0x600, %rax
     mov %rax, %cr4
     /* .bss needs no zeroing: it lies in the PT_LOAD's memory size, which QEMU's ELF loader
