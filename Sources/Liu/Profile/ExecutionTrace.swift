@@ -7,7 +7,8 @@ import Glibc
 /// with `-d exec,nochain,in_asm` (`QEMU.executionTraceArguments`): an `IN:` block lists a
 /// translated block's instructions once, and a `Trace` line names the block's address each
 /// time it runs (`nochain`: every time). Counting starts when the block at `start` first runs
-/// and stops when the block at `end` next runs.
+/// and stops when the block at `end` next runs. An instruction longer than eight bytes is
+/// listed on two lines, the second with its remaining bytes only.
 struct ExecutionTrace {
     /// Instructions executed, by the address of the block that ran them.
     let instructions: [UInt64: UInt64]
@@ -40,7 +41,7 @@ struct ExecutionTrace {
                         continue
                     }
                     if current.length == 0 { current.address = Self.hex(line, from: 2) }
-                    current.length += 1
+                    if !Self.isContinuation(line) { current.length += 1 }
                     block = current
                 } else if Self.line(line, startsWith: "Trace "), let slash = memchr(line.baseAddress!, 47, line.count) {
                     let address = Self.hex(line, from: UnsafeRawPointer(slash) - line.baseAddress! + 1)
@@ -60,6 +61,15 @@ struct ExecutionTrace {
         line.count >= prefix.utf8CodeUnitCount && memcmp(line.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
     }
 
+    /// Whether a listing line holds only the rest of the previous line's instruction bytes
+    /// (`0x00100008:  00 00`): after the address, nothing but two-digit hex bytes.
+    private static func isContinuation(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let colon = memchr(line.baseAddress!, 58, line.count) else { return false }
+        let fields = UnsafeRawBufferPointer(rebasing: line[(UnsafeRawPointer(colon) - line.baseAddress! + 1)...])
+            .split(separator: 32)
+        return !fields.isEmpty && fields.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isHexDigit) }
+    }
+
     private static func hex(_ line: UnsafeRawBufferPointer, from start: Int) -> UInt64 {
         var value: UInt64 = 0
         for index in start..<line.count {
@@ -73,4 +83,8 @@ struct ExecutionTrace {
         }
         return value
     }
+}
+
+private extension UInt8 {
+    var isHexDigit: Bool { (48...57).contains(self) || (97...102).contains(self) || (65...70).contains(self) }
 }
