@@ -31,11 +31,11 @@ struct FreeBins {
         nonEmptyWords = nonEmpty + Self.bitmapWords
     }
 
-    /// All lists empty. One memset each (`noLink` is all ones): a new kernel does this inside
-    /// an update's downtime.
+    /// All lists empty: the bitmap cleared, which makes every head read as `noLink` (a new
+    /// kernel does this inside an update's downtime; filling the 2 KiB of heads too was a
+    /// `rep stosb`, an instruction a byte under the instruction counter).
     func clear() {
-        UnsafeMutableRawPointer(heads).initializeMemory(as: UInt8.self, repeating: 0xFF, count: Self.count * 4)
-        UnsafeMutableRawPointer(nonEmpty).initializeMemory(as: UInt8.self, repeating: 0, count: (Self.bitmapWords + 1) * 8)
+        nonEmpty.initialize(repeating: 0, count: Self.bitmapWords + 1)
     }
 
     /// The list a free block of `size` bytes belongs to; also the first list worth searching
@@ -50,8 +50,9 @@ struct FreeBins {
         return min(exactCount + (log2 - smallestLargeLog2) * subdivisions + subdivision, count - 1)
     }
 
+    /// The head of list `index`; an empty list's head is not stored (`clear` leaves it as it was).
     subscript(index: Int) -> UInt32 {
-        get { heads[index] }
+        get { nonEmpty[index / 64] & UInt64(1) << UInt64(index % 64) != 0 ? heads[index] : HeapBlock.noLink }
         nonmutating set {
             heads[index] = newValue
             let word = index / 64, bit = UInt64(1) << UInt64(index % 64)
