@@ -71,11 +71,12 @@ public struct Heap {
         // list and go to the frontier: that path is short and kept out of the general one, whose
         // registers it would otherwise save and restore too.
         let payload: UInt
-        if alignment <= HeapBlock.granule, bins.firstNonEmpty(from: FreeBins.index(forSize: size)) == nil,
-           size <= UInt(bitPattern: limit) &- frontier {
+        let firstBin = bins.firstNonEmpty(from: FreeBins.index(forSize: size))
+        if alignment <= HeapBlock.granule, firstBin == nil, size <= UInt(bitPattern: limit) &- frontier {
             payload = carveAtFrontier(size: size, byteCount: byteCount)
         } else {
-            guard let placed = place(size: size, alignment: max(UInt(alignment), HeapBlock.granule), byteCount: byteCount) else { return nil }
+            let alignment = max(UInt(alignment), HeapBlock.granule)
+            guard let placed = place(size: size, alignment: alignment, byteCount: byteCount, firstBin: firstBin) else { return nil }
             payload = placed
         }
         bytesInUse &+= byteCount
@@ -84,11 +85,11 @@ public struct Heap {
         return UnsafeMutableRawPointer(bitPattern: payload)
     }
 
-    /// A block of `size` bytes from the free lists, or else at the frontier: its payload.
+    /// A block of `size` bytes from the free lists, searched from `firstBin` (the first
+    /// non-empty list that may hold one), or else at the frontier: its payload.
     @inline(never)
-    private mutating func place(size: UInt, alignment: UInt, byteCount: Int) -> UInt? {
-        if let bin = bins.firstNonEmpty(from: FreeBins.index(forSize: size)),
-           let (block, fit) = bins.firstFit(from: bin, size: size, alignment: alignment, base: base) {
+    private mutating func place(size: UInt, alignment: UInt, byteCount: Int, firstBin: Int?) -> UInt? {
+        if let firstBin, let (block, fit) = bins.firstFit(from: firstBin, size: size, alignment: alignment, base: base) {
             unlink(block)
             carve(from: block.address, to: block.end, payload: fit, size: size, byteCount: byteCount)
             return fit
