@@ -67,24 +67,24 @@ struct ExecutionTrace {
         guard let colon = memchr(line.baseAddress!, 58, line.count) else { return false }
         let fields = UnsafeRawBufferPointer(rebasing: line[(UnsafeRawPointer(colon) - line.baseAddress! + 1)...])
             .split(separator: 32)
-        return !fields.isEmpty && fields.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isHexDigit) }
+        return !fields.isEmpty && fields.allSatisfy { $0.count == 2 && $0.allSatisfy { hexDigit($0) != nil } }
     }
 
     private static func hex(_ line: UnsafeRawBufferPointer, from start: Int) -> UInt64 {
         var value: UInt64 = 0
         for index in start..<line.count {
-            let byte = line[index]
-            switch byte {
-            case 48...57: value = value << 4 | UInt64(byte - 48)
-            case 97...102: value = value << 4 | UInt64(byte - 87)
-            case 65...70: value = value << 4 | UInt64(byte - 55)
-            default: return value
-            }
+            guard let digit = hexDigit(line[index]) else { return value }
+            value = value << 4 | digit
         }
         return value
     }
-}
 
-private extension UInt8 {
-    var isHexDigit: Bool { (48...57).contains(self) || (97...102).contains(self) || (65...70).contains(self) }
+    private static func hexDigit(_ byte: UInt8) -> UInt64? {
+        switch byte {
+        case 48...57: UInt64(byte - 48)
+        case 97...102: UInt64(byte - 87)
+        case 65...70: UInt64(byte - 55)
+        default: nil
+        }
+    }
 }
