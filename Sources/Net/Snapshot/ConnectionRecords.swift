@@ -59,7 +59,7 @@ enum ConnectionRecords {
 
     /// Restores every connection of `entry` into `stack`. A record size below ours, records
     /// beyond the entry or bytes after the last record are refused.
-    static func read(_ entry: UnsafeRawBufferPointer, into stack: NetworkStack) throws(NetSnapshotError) {
+    static func read(_ entry: UnsafeRawBufferPointer, into stack: NetworkStack, _ defaults: RestoreDefaults) throws(NetSnapshotError) {
         guard entry.count >= headerSize else { throw .truncated(offset: entry.count) }
         let storedVersion = entry.baseAddress!.loadLE(at: 0, as: UInt16.self)
         guard storedVersion == version else { throw .unsupportedVersion(storedVersion) }
@@ -68,7 +68,6 @@ enum ConnectionRecords {
         let count = entry.baseAddress!.loadLE(at: 4, as: UInt32.self)
         guard UInt64(count) * UInt64(storedSize) <= UInt64(entry.count - headerSize) else { throw .truncated(offset: entry.count) }
         stack.tcpTables.connections.reserveCapacity(stack.tcpTables.connections.count + Int(count))
-        let defaults = RestoreDefaults(stack)
         var position = headerSize
         for _ in 0 ..< count {
             let (connection, end) = try TCPConnection.restored(record: entry, at: position, recordSize: storedSize, into: stack, defaults)

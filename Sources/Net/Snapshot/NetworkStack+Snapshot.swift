@@ -35,13 +35,14 @@ extension NetworkStack {
             var coder = SnapshotCoder.reader(try Self.payload(restore), now: self.now)
             try codeStackRecord(&coder)
             try Self.storage { () throws(StorageError) in try restore.next() }
+            let defaults = RestoreDefaults(self)                      // the listeners are restored now
             // Connection records (BUFFER), or one connection per TCP entry as version 1 wrote them.
             while (restore.type == .buffer || restore.type == .tcp) && restore.id == id {
                 let entry = try Self.payload(restore)
                 if restore.type == .buffer {
-                    try ConnectionRecords.read(entry, into: self)
+                    try ConnectionRecords.read(entry, into: self, defaults)
                 } else {
-                    try add(restored: TCPConnection.restored(from: entry, into: self, RestoreDefaults(self)))
+                    try add(restored: TCPConnection.restored(from: entry, into: self, defaults))
                 }
                 try Self.storage { () throws(StorageError) in try restore.next() }
             }
