@@ -16,22 +16,17 @@ public struct KernelCommandLine {
         self.bytes = bytes
     }
 
-    /// The value of the last `key=value` argument with this key (empty for `key=`). One pass
-    /// over the line that looks at an argument's name only where the key and `=` fit: the
-    /// kernel asks for a dozen keys inside an update's downtime.
+    /// The value of the last `key=value` argument with this key (empty for `key=`). An
+    /// argument's name is compared only where the key and `=` fit: the kernel asks for a dozen
+    /// keys inside an update's downtime.
     public func value(for key: StaticString) -> UnsafeRawBufferPointer? {
-        let line = UnsafeRawBufferPointer(rebasing: bytes[..<Self.index(of: 0, in: bytes)])
         let nameCount = key.withUTF8Buffer { $0.count }
         var found: UnsafeRawBufferPointer?
-        var start = 0
-        while start < line.count {
-            var end = start
-            while end < line.count && !Self.isSeparator(line[end]) { end += 1 }
-            if end - start > nameCount && line[start + nameCount] == UInt8(ascii: "="),
-               UnsafeRawBufferPointer(rebasing: line[start ..< start + nameCount]).equals(key) {
-                found = UnsafeRawBufferPointer(rebasing: line[(start + nameCount + 1) ..< end])
+        forEachArgument { argument in
+            if argument.count > nameCount && argument[nameCount] == UInt8(ascii: "="),
+               UnsafeRawBufferPointer(rebasing: argument[..<nameCount]).equals(key) {
+                found = UnsafeRawBufferPointer(rebasing: argument[(nameCount + 1)...])
             }
-            start = end + 1
         }
         return found
     }
@@ -39,8 +34,8 @@ public struct KernelCommandLine {
     /// Whether the bare argument `flag` (without `=`) is present.
     public func contains(flag: StaticString) -> Bool {
         var found = false
-        forEachArgument { name, value in
-            if value == nil && name.equals(flag) { found = true }
+        forEachArgument { argument in
+            if Self.index(of: UInt8(ascii: "="), in: argument) == argument.count && argument.equals(flag) { found = true }
         }
         return found
     }
@@ -72,26 +67,15 @@ public struct KernelCommandLine {
         return value
     }
 
-    /// Calls `body` with each argument's name and, for `key=value`, its value.
-    private func forEachArgument(_ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer?) -> Void) {
+    /// Calls `body` with each argument, in one pass over the line up to its NUL.
+    private func forEachArgument(_ body: (_ argument: UnsafeRawBufferPointer) -> Void) {
         let line = UnsafeRawBufferPointer(rebasing: bytes[..<Self.index(of: 0, in: bytes)])
         var start = 0
         while start < line.count {
-            guard !Self.isSeparator(line[start]) else {
-                start += 1
-                continue
-            }
             var end = start
             while end < line.count && !Self.isSeparator(line[end]) { end += 1 }
-            let argument = UnsafeRawBufferPointer(rebasing: line[start..<end])
-            let equals = Self.index(of: UInt8(ascii: "="), in: argument)
-            if equals < argument.count {
-                body(UnsafeRawBufferPointer(rebasing: argument[..<equals]),
-                     UnsafeRawBufferPointer(rebasing: argument[(equals + 1)...]))
-            } else {
-                body(argument, nil)
-            }
-            start = end
+            if end > start { body(UnsafeRawBufferPointer(rebasing: line[start..<end])) }
+            start = end + 1
         }
     }
 
