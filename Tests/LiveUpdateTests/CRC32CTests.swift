@@ -58,6 +58,7 @@ struct CRC32CTests {
     @Test("the three-stream strides' constants are x^(8*block-33) and x^(16*block-33) mod P")
     func strideConstants() {
         for stride in ThreeStreamCRC32C.strides {
+            #expect(stride.block > 0 && stride.block % 32 == 0, "liu_crc32c_hw3 takes blocks of 32-byte rounds: \(stride.block)")
             #expect(stride.k1 == UInt64(GF2Polynomial.xPower(UInt64(8 * stride.block - 33))), "block \(stride.block)")
             #expect(stride.k2 == UInt64(GF2Polynomial.xPower(UInt64(16 * stride.block - 33))), "block \(stride.block)")
         }

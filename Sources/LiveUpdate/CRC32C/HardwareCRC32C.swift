@@ -68,7 +68,8 @@ enum ThreeStreamCRC32C {
 
     static let isAvailable: Bool = liu_cpu_has_clmul() != 0
 
-    /// Long strides for throughput, a short one so mid-sized tails still interleave. Constants
+    /// Long strides for throughput, a short one so mid-sized tails still interleave (each a
+    /// multiple of 32 bytes, the routine's round). Constants
     /// rather than computed at first use: that cost a new kernel about 33,000 instructions in
     /// its first checksum, inside the update's downtime.
     static let strides: [Stride] = [
