@@ -20,18 +20,14 @@ extension TCPConnection {
 
     /// A CLOSED connection with the stack's buffer sizes, for a restore to fill in.
     static func blank(in stack: NetworkStack, _ defaults: RestoreDefaults) -> TCPConnection {
-        let nowhere = SocketAddress(.any, 0)
-        return TCPConnection(tcb: TCPControlBlock(
-            state: .closed, local: nowhere, remote: nowhere, iss: SeqNum(0), mss: defaults.mss, rcvScale: 0,
-            sendBufferSize: defaults.sendBufferSize, receiveBufferSize: defaults.receiveBufferSize,
-            initialRTO: defaults.initialRTO), stack: stack)
+        TCPConnection(blankIn: stack, sendBufferSize: defaults.sendBufferSize, receiveBufferSize: defaults.receiveBufferSize)
     }
 
     /// Checks a connection just read (either version) and gives a half-open one its backlog
     /// slot at the listener on `listenerPort`.
     func adopt(listenerPort: UInt16?, _ defaults: RestoreDefaults) throws(NetSnapshotError) {
         // This image may have a smaller MTU: segments must still fit its transmit buffer.
-        tcb.sndMSS = min(tcb.sndMSS, defaults.mss)
+        if tcb.sndMSS > defaults.mss { tcb.sndMSS = defaults.mss }
         guard isConsistent(listenerPort: listenerPort) else { throw .inconsistentConnection(id) }
         if let listenerPort {
             guard let listener = defaults.listeners[listenerPort] else { throw .inconsistentConnection(id) }
@@ -83,7 +79,7 @@ extension TCPConnection {
     /// The fixed fields of version 1.
     private static func codeFields(_ tcb: inout TCPControlBlock, _ coder: inout SnapshotCoder) throws(NetSnapshotError) {
         let maximumScale = TCPOptions.maximumWindowScale
-        let maximumWindow = Self.maximumWindow
+        let maximumWindow = TCPControlBlock.maximumWindow
         try coder.code(&tcb.local)
         try coder.code(&tcb.remote)
         var state = tcb.state.rawValue
@@ -119,7 +115,7 @@ extension TCPConnection {
         try coder.code(&tcb.recover)
         try coder.code(&tcb.duplicateACKs)
         try coder.code(&tcb.unackedSegments)
-        try coder.code(&tcb.persistBackoff, in: 0 ... Self.maximumPersistBackoff)
+        try coder.code(&tcb.persistBackoff, in: 0 ... TCPControlBlock.maximumPersistBackoff)
         try coder.code(deadline: &tcb.retransmitDeadline)
         try coder.code(deadline: &tcb.persistDeadline)
         try coder.code(deadline: &tcb.delayedACKDeadline)
@@ -133,14 +129,12 @@ struct RestoreDefaults {
     let mss: Int
     let sendBufferSize: Int
     let receiveBufferSize: Int
-    let initialRTO: UInt64
     let listeners: HashMap<UInt16, TCPListener>
 
     init(_ stack: NetworkStack) {
         mss = stack.ourMSS
         sendBufferSize = stack.parameters.tcpSendBufferSize
         receiveBufferSize = stack.parameters.tcpReceiveBufferSize
-        initialRTO = stack.parameters.tcpInitialRTO
         listeners = stack.tcpTables.listeners
     }
 }

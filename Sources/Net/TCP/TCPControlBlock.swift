@@ -15,67 +15,32 @@ public enum TCPState: UInt8, Sendable, Equatable {
 }
 
 /// Everything that defines a connection, in RFC 9293 / 6298 / 5681 terms. Plain values only, so
-/// that a connection can later be serialized and restored in another kernel image.
+/// that a connection can later be serialized and restored in another kernel image. The
+/// sequence space, windows, timing and flags are kept in `fixed`, in a connection record's
+/// layout, under the names below (TCPFixedFields.swift).
 struct TCPControlBlock {
+    var fixed = TCPFixedFields()
     var state: TCPState
-    var local: SocketAddress
-    var remote: SocketAddress
-
-    // Send sequence space (RFC 9293 section 3.3.1).
-    var iss: SeqNum
-    var sndUna: SeqNum
-    var sndNxt: SeqNum
-    var sndMax: SeqNum           // highest SND.NXT so far; differs from SND.NXT after a timeout rewinds it
-    var sndWnd: Int = 0          // peer window, already scaled
-    var maxSndWnd: Int = 0       // largest window the peer offered (RFC 5961 ACK check)
-    var sndWl1 = SeqNum(0)
-    var sndWl2 = SeqNum(0)
-    var sndScale: UInt8 = 0      // shift applied to the peer's advertised window
-    var sndMSS: Int              // largest payload we send
-    /// The user called close(): a FIN follows the queued data.
-    var finQueued = false
-    var finAcked = false
-    var noDelay = false          // Nagle's algorithm off
-
-    // Receive sequence space.
-    var irs = SeqNum(0)
-    var rcvNxt = SeqNum(0)
-    var rcvScale: UInt8          // shift applied to the window we advertise
-    var rcvAdvertisedEdge = SeqNum(0)  // RCV.NXT + window in the last segment sent
-    var finReceived = false
-    var outOfOrderFIN: SeqNum?   // a FIN that arrived beyond a hole
 
     // Buffers: `sendQueue` starts at SND.UNA (unacknowledged, then unsent data).
     var sendQueue: ByteRing
     var receiveQueue: ByteRing
     var outOfOrder = OutOfOrderQueue()
 
-    // RFC 6298 retransmission timing (nanoseconds) and RFC 5681/6582 congestion control.
-    var srtt: UInt64 = 0
-    var rttvar: UInt64 = 0
-    var rto: UInt64
+    /// The segment being timed for an RTT sample (RFC 6298).
     var rttSample: (seq: SeqNum, sentAt: UInt64)?
-    var retransmissions = 0      // consecutive timeouts without progress
-    var cwnd: Int
-    var ssthresh = Int(Int32.max)
-    var duplicateACKs = 0
-    var recover: SeqNum          // RFC 6582: highest sequence sent when recovery (or a timeout) began
-    var inFastRecovery = false
-
-    // Delayed ACK (RFC 9293 3.8.6.3): unacknowledged full segments received.
-    var unackedSegments = 0
-    var ackNow = false           // an ACK must go out before this event ends
 
     // Timer deadlines (monotonic ns); nil when stopped.
     var retransmitDeadline: UInt64?
     var persistDeadline: UInt64?
-    var persistBackoff = 0
     var delayedACKDeadline: UInt64?
     var timeWaitDeadline: UInt64?
 
     init(state: TCPState, local: SocketAddress, remote: SocketAddress, iss: SeqNum, mss: Int,
          rcvScale: UInt8, sendBufferSize: Int, receiveBufferSize: Int, initialRTO: UInt64) {
         self.state = state
+        sendQueue = ByteRing(limit: sendBufferSize)
+        receiveQueue = ByteRing(limit: receiveBufferSize)
         self.local = local
         self.remote = remote
         self.iss = iss
@@ -85,10 +50,17 @@ struct TCPControlBlock {
         recover = iss
         sndMSS = mss
         self.rcvScale = rcvScale
-        sendQueue = ByteRing(limit: sendBufferSize)
-        receiveQueue = ByteRing(limit: receiveBufferSize)
         rto = initialRTO
         cwnd = Self.initialWindow(mss: mss)
+        ssthresh = Int(Int32.max)
+    }
+
+    /// A CLOSED control block whose fixed fields are all zero, for a restore to fill in: it
+    /// overwrites every one of them, so the ranges the setters keep need not hold meanwhile.
+    init(blankWithSendBufferSize sendBufferSize: Int, receiveBufferSize: Int) {
+        state = .closed
+        sendQueue = ByteRing(limit: sendBufferSize)
+        receiveQueue = ByteRing(limit: receiveBufferSize)
     }
 
     /// Upper bound for cwnd: larger than any scaled window, small enough for a 32-bit `Int`.
