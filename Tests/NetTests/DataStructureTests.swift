@@ -118,6 +118,29 @@ import Testing
         #expect(map.values.allSatisfy { $0 % 2 != 0 })
     }
 
+    /// Keys with storage of their own (strings) and class values: `insertIfAbsent` reads each
+    /// member's key where it lies in the table.
+    private struct CollidingName: Hashable {
+        let name: String
+        func hash(into hasher: inout Hasher) { hasher.combine(name.utf8.count % 4) }
+    }
+    private final class Box { let value: Int; init(_ value: Int) { self.value = value } }
+
+    @Test func insertIfAbsentFindsKeysWithStorageAmongCollisions() {
+        var map = HashMap<CollidingName, Box>()
+        let names = (0 ..< 300).map { CollidingName(name: String(repeating: "n", count: $0 % 7) + "\($0)") }
+        for (index, name) in names.enumerated() {
+            let inserted = map.insertIfAbsent(name, Box(index))
+            #expect(inserted)
+        }
+        for (index, name) in names.enumerated() {
+            let insertedAgain = map.insertIfAbsent(name, Box(-1))
+            #expect(!insertedAgain, "\(name.name)")
+            #expect(map[name]?.value == index)
+        }
+        #expect(map.count == names.count)
+    }
+
     @Test func reservedHashMapDoesNotGrowUpToItsCapacity() {
         var map = HashMap<Int, Int>()
         map.reserveCapacity(1000)
