@@ -8,24 +8,18 @@
 /// The values always lie in the ranges a record reader accepts: the control block's setters
 /// clamp them (`TCPControlBlock` below), so that whatever a save copies reads back.
 struct TCPFixedFields {
-    var localIP: UInt32 = 0
-    var localPort: UInt16 = 0
+    var localIP: UInt32 = 0, localPort: UInt16 = 0
     /// The record keeps the remote address at offset 6, which a `UInt32` field cannot have.
-    var remoteIPLow: UInt16 = 0
-    var remoteIPHigh: UInt16 = 0
-    var remotePort: UInt16 = 0
+    var remoteIPLow: UInt16 = 0, remoteIPHigh: UInt16 = 0, remotePort: UInt16 = 0
     /// Written by a save from `TCPControlBlock.state`; the control block does not read it.
     var state: UInt8 = 0
-    var sndScale: UInt8 = 0
-    var rcvScale: UInt8 = 0
-    var persistBackoff: UInt8 = 0
+    var sndScale: UInt8 = 0, rcvScale: UInt8 = 0, persistBackoff: UInt8 = 0
     /// The control block's bits of `ConnectionRecords.Flag`; after a restore also the
     /// connection's, which the control block ignores (a save writes the connection's own).
     var flags: UInt16 = 0
     var sndMSS: UInt16 = 0
     /// The record's listener port and out-of-order block count: written by a save.
-    var listenerPort: UInt16 = 0
-    var outOfOrderBlocks: UInt16 = 0
+    var listenerPort: UInt16 = 0, outOfOrderBlocks: UInt16 = 0
     var iss = SeqNum(0), irs = SeqNum(0), sndUna = SeqNum(0), sndNxt = SeqNum(0), sndMax = SeqNum(0)
     var sndWl1 = SeqNum(0), sndWl2 = SeqNum(0), rcvNxt = SeqNum(0), rcvAdvertisedEdge = SeqNum(0), recover = SeqNum(0)
     /// Meaningful while `flags` has `hasOutOfOrderFIN`; zero otherwise.
