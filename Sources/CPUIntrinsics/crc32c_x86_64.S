@@ -33,12 +33,23 @@ liu_cpu_has_clmul:
     ret
     .size liu_cpu_has_clmul, . - liu_cpu_has_clmul
 
-// uint32_t liu_crc32c_hw(uint32_t crc, const void *p, size_t n): one crc32q stream.
+// uint32_t liu_crc32c_hw(uint32_t crc, const void *p, size_t n): one crc32q stream, 32 bytes a
+// round while they last (the soft-reset block, short entries and tails).
     .globl liu_crc32c_hw
     .type liu_crc32c_hw, @function
 liu_crc32c_hw:
     mov %edi, %eax
-    cmp $8, %rdx
+    cmp $32, %rdx
+    jb 5f
+6:  crc32q (%rsi), %rax
+    crc32q 8(%rsi), %rax
+    crc32q 16(%rsi), %rax
+    crc32q 24(%rsi), %rax
+    add $32, %rsi
+    sub $32, %rdx
+    cmp $32, %rdx
+    jae 6b
+5:  cmp $8, %rdx
     jb 2f
 1:  crc32q (%rsi), %rax
     add $8, %rsi
