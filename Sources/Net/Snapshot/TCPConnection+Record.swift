@@ -167,9 +167,6 @@ private struct RecordReader {
         _ = try value(Field.rto, in: 1 ... SnapshotLimits.maximumDelay)
     }
 
-    @inline(__always)
-    func seq(_ offset: Int) -> SeqNum { SeqNum(base.loadLE(at: offset, as: UInt32.self)) }
-
     /// A time left (`UInt64.max`: none) as a deadline after `now`.
     @inline(__always)
     func deadline(_ offset: Int, now: UInt64) throws(NetSnapshotError) -> UInt64? {

@@ -80,15 +80,10 @@ public struct HashMap<Key: Hashable, Value>: Sequence {
     /// connection here, and copying each member out of the array retained its value.
     public mutating func insertIfAbsent(_ key: Key, _ value: Value) -> Bool {
         if (count + 1) * 4 > slots.count * 3 { rehash(capacity: Swift.max(16, slots.count * 2)) }
-        let mask = slots.count - 1
         let inserted = slots.withUnsafeMutableBufferPointer { slots in
-            var index = key.hashValue & mask
-            while slots[index] != nil {
-                if Self.key(at: slots.baseAddress! + index) == key { return false }
-                index = (index + 1) & mask
-            }
-            slots[index] = (key, value)
-            return true
+            let (index, isPresent) = Self.probe(for: key, in: UnsafeBufferPointer(slots))
+            if !isPresent { slots[index] = (key, value) }
+            return !isPresent
         }
         if inserted { count += 1 }
         return inserted
@@ -104,12 +99,21 @@ public struct HashMap<Key: Hashable, Value>: Sequence {
 
     private func find(_ key: Key) -> Int? {
         guard !slots.isEmpty else { return nil }
-        var index = home(key)
-        while let element = slots[index] {
-            if element.key == key { return index }
-            index = successor(index)
+        let (index, isPresent) = slots.withUnsafeBufferPointer { Self.probe(for: key, in: $0) }
+        return isPresent ? index : nil
+    }
+
+    /// Walks `key`'s probe run in `slots` (a power of two of them, not all full): the slot that
+    /// holds it, or the free slot that ends the run.
+    @inline(__always)
+    private static func probe(for key: Key, in slots: UnsafeBufferPointer<Element?>) -> (index: Int, isPresent: Bool) {
+        let mask = slots.count - 1
+        var index = key.hashValue & mask
+        while slots[index] != nil {
+            if Self.key(at: slots.baseAddress! + index) == key { return (index, true) }
+            index = (index + 1) & mask
         }
-        return nil
+        return (index, false)
     }
 
     private mutating func rehash(capacity: Int) {
